@@ -1,0 +1,5 @@
+// PLACEHOLDER: replaced by the real implementation in this same commit series.
+#include "impls/core/impl_entries.h"
+namespace lockstress {
+ImplEntry LocketLockEntry() { return {ImplInfo{.name = "locket"}, [](const LockOptions&) { return std::unique_ptr<Lock>(); }}; }
+}  // namespace lockstress
