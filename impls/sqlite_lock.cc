@@ -232,7 +232,7 @@ class SqliteMechanism final : public Mechanism {
         "CREATE TABLE IF NOT EXISTS locks (lock_file TEXT NOT NULL, "
         "unique_name TEXT NOT NULL); "
         "CREATE INDEX IF NOT EXISTS locks_by_file ON locks (lock_file)",
-        kind);
+        kind, "setting up the lock table (journal_mode, synchronous, schema)");
     if (!s.ok()) db_.reset();  // try again from the start next time
     return s;
   }
@@ -247,11 +247,12 @@ class SqliteMechanism final : public Mechanism {
     return Status(kind, db_path_, msg + " [lock " + lock_file_ + "]");
   }
 
-  Status Exec(const char* sql, ErrorKind kind) {
+  // Runs `sql`; an error names `what` (the SQL itself by default).
+  Status Exec(const char* sql, ErrorKind kind, const char* what = nullptr) {
     char* err = nullptr;
     int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err);
     sqlite3_free(err);  // sqlite3_errmsg has the same text
-    if (rc != SQLITE_OK) return Error(sql, kind);
+    if (rc != SQLITE_OK) return Error(what != nullptr ? what : sql, kind);
     return Status::Ok();
   }
 
