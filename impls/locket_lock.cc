@@ -48,6 +48,10 @@
 // Process death: the kernel frees the flock at once (stale_recovery; a
 // waiter notices within one retry period), the process's in-process table
 // dies with it, and the lock file stays.
+//
+// Checked by impls/locket_lock_test.cc: non-reentrancy, threads handing
+// the lock over, timed waits against another process, a SIGKILLed holder,
+// two spellings of one path.
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>

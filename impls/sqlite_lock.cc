@@ -59,6 +59,10 @@
 //
 // Process death: the holder's row stays: a stale lock until break_lock
 // (no stale_recovery), as with lockfile.
+//
+// Checked by impls/sqlite_lock_test.cc: rows read back with the sqlite3
+// API, processes and threads, the stale row of a SIGKILLed holder until
+// break, release after a break, two locks sharing one database, symlinks.
 #include <sqlite3.h>
 
 #include <cerrno>

@@ -40,6 +40,13 @@
 //
 // Process death: the kernel frees the flock; the file and its content (the
 // dead holder's PID) stay, and the next acquire overwrites the content.
+//
+// Deviation: zc opens a missing file with "a+" (O_APPEND); we open it
+// without O_APPEND and write at offset 0. For the new, empty file that "a+"
+// is used for, the result is the same bytes.
+//
+// Checked by impls/zc_lock_test.cc: the kept file and its content, no
+// truncation by a failed acquire, Unsupported waits, a SIGKILLed holder.
 #include <cerrno>
 #include <string>
 
