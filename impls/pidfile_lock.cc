@@ -22,6 +22,15 @@
 //            on acquire (O_EXCL knows no owners), hence `threads`.
 //   break_lock: unlink(PATH), a no-op when missing.
 //
+// Which file. release must not delete a file that replaced ours (broken and
+// retaken, even by another object of this process writing the same PID).
+// Comparing st_ino is not enough on its own: a freed inode number is
+// reused at once (tmpfs, ext4), so the retaken file can have our old
+// number. The holder therefore keeps its descriptor open while it holds:
+// the inode cannot be freed, so an equal (st_dev, st_ino) really is our
+// file. Checked by pidfile_lock_test.cc
+// (ReleaseAfterRetakeBySameProcessIsNotMyLock).
+//
 // Platform facts.
 //  - open(2) with O_CREAT|O_EXCL creates the file atomically or fails with
 //    EEXIST. When PATH is a symbolic link, O_EXCL fails with EEXIST
@@ -50,6 +59,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
@@ -116,19 +126,21 @@ class PidfileMechanism final : public Mechanism {
       (void)os_.Unlink(path_.c_str());
       return s;
     }
-    if (os_.Fstat(fd->get(), &held_) != 0) {
-      return CreatedButFailed(
-          LockPathError(ErrorKind::kLockFailed, "fstat", path_, errno));
-    }
     os_.Failpoint("pidfile/after_create_before_write");
     Status w = WriteWhole(os_, fd->get(), path_,
                           std::to_string(os_.Getpid()) + "\n",
                           ErrorKind::kLockFailed);
     if (!w.ok()) return CreatedButFailed(w);
+    held_ = std::move(*fd);  // kept open: see "Which file" above
     return TryResult::kAcquired;
   }
 
   Status Release() override {
+    UniqueFd held = std::move(held_);  // closed whatever the outcome
+    struct stat mine {};
+    if (os_.Fstat(held.get(), &mine) != 0) {
+      return LockPathError(ErrorKind::kUnlockError, "fstat", path_, errno);
+    }
     struct stat now {};
     if (os_.Lstat(path_.c_str(), &now) != 0) {
       if (errno == ENOENT) {
@@ -139,7 +151,7 @@ class PidfileMechanism final : public Mechanism {
     }
     std::string content;
     std::optional<pid_t> pid = ReadPid(&content);
-    if (!SameInode(now, held_) || pid != os_.Getpid()) {
+    if (!SameInode(now, mine) || pid != os_.Getpid()) {
       return Status(ErrorKind::kNotMyLock, path_,
                     "the lock is not ours: " + Describe(pid, content));
     }
@@ -203,7 +215,7 @@ class PidfileMechanism final : public Mechanism {
 
   Os& os_;
   const std::string path_;
-  struct stat held_ {};       // the file this object created
+  UniqueFd held_;            // the file this object created, while held
   std::string unreadable_;  // why the last ReadPid could not read
 };
 
