@@ -10,8 +10,8 @@
 // Mechanism.
 //   acquire: if PATH.lock exists, busy (see "Waiting"); else create the
 //            unique file (OpenLockFile: O_NOFOLLOW, never O_TRUNC) and
-//            link(unique, PATH.lock). Success: held. Failure:
-//            the link-count check below decides; busy means we unlink our
+//            link(unique, PATH.lock). Success: held. Failure: the
+//            link-count check below decides; busy means we unlink our
 //            unique file again, so a failed try leaves nothing behind.
 //   release: PATH.lock missing -> NotLocked; PATH.lock not our unique file's
 //            inode -> NotMyLock, left untouched; else unlink the unique file
@@ -31,16 +31,19 @@
 //    A symbolic link planted at PATH.lock also gives EEXIST (link(2) does
 //    not follow its new path), so a planted symlink is "busy", never
 //    written through: acquire answers AlreadyLocked and the victim is safe.
-//  - NFS lost reply (open(2), "O_EXCL" note; Linux NFS FAQ A10): the server
-//    may perform the LINK and lose its reply; the client retransmits, and
-//    the retry answers EEXIST although *our* link exists. The cure, from
-//    open(2) itself, is to ignore the return value and stat(2) the unique
-//    file: st_nlink == 2 means the link is ours. We do that for EEXIST and
-//    for every errno that does not prove the link impossible (EIO, EINTR,
-//    ETIMEDOUT, ...), and also check that PATH.lock is the same inode.
-//    Errors that prove no link was made (EPERM, EXDEV, ENOENT, EACCES,
-//    EROFS, EMLINK, ...) are LockFailed naming PATH.lock and the cause.
-//    The link-count check is exercised by link_lock_test.cc (LostReply).
+//  - NFS lost reply (link(2), BUGS: "On NFS filesystems, the return code
+//    may be wrong in case the NFS server performs the link creation and
+//    dies before it can say so. Use stat(2) to find out if the link got
+//    created."; open(2), O_EXCL, gives the recipe this lock follows). A
+//    retransmitted LINK then answers EEXIST although *our* link exists. So
+//    we ignore the return value and fstat(2) the unique file: st_nlink == 2
+//    (and PATH.lock being the same inode) means the link is ours. We do
+//    that for EEXIST and for every errno that does not prove the link
+//    impossible (EIO, EINTR, ETIMEDOUT, ...). Errors that prove no link was
+//    made (EPERM, EXDEV, ENOENT, EACCES, EROFS, EMLINK, ...) are LockFailed
+//    naming PATH.lock and the cause; so is any other errno when the count
+//    says 1 (only EEXIST means busy). Checked by link_lock_test.cc
+//    (LostReplyIsResolvedByTheLinkCount, LinkErrorsOtherThanEexist...).
 //  - inotify(7) reports the unlink of PATH.lock as IN_DELETE on the
 //    directory, which wakes local waiters at once (change_waiter.h).
 //
@@ -51,11 +54,12 @@
 // it after every busy try (a failed try leaves nothing behind). Every
 // waiter watches the directory, so a try that created and removed a unique
 // file would wake all other waiters, which would try and wake the first
-// again: a wake-up storm (measured with strace in LinkLockTest.ThreadsExclude:
-// 558 failed links for 31 acquires; 38 with the pre-check below). So a try
-// first lstat()s PATH.lock and, when it exists, answers
-// busy (or "ours": same owner, st_nlink == 2) without touching the
-// directory. link(2) stays the only arbiter; the lstat only saves work.
+// again: a wake-up storm (strace of LinkLockTest.ThreadsExclude: 558 failed
+// links for 31 acquires; 38 with the pre-check). So a try first lstat()s
+// PATH.lock and, when it exists, answers busy (or "ours": same owner,
+// st_nlink == 2) without touching the directory. link(2) stays the only
+// arbiter; the lstat only saves work. Checked by
+// HeldLockIsBusyWithoutTouchingTheDirectory.
 //
 // Ownership: the thread that made the object (its TID is in the unique
 // name); with threaded=false, the process. Objects of one owner share the

@@ -30,11 +30,14 @@
 //
 // Platform facts.
 //  - mkdir(2) is atomic: exactly one caller creates the directory, the rest
-//    get EEXIST, also over NFS (it is a single MKDIR RPC; a lost reply shows
-//    as EEXIST on retransmit, and then our unique file is not inside, so
-//    we would wait on our own lock - rare, and break_lock ends it).
-//    mkdir(2) never follows a symlink at its path: a planted symlink gives
-//    EEXIST, so acquire answers AlreadyLocked and the victim is untouched.
+//    get EEXIST, also over NFS (one MKDIR RPC). Like link(2), a lost reply
+//    can come back as EEXIST on retransmit; then our unique file is not
+//    inside and we wait on our own empty directory, which only break_lock
+//    ends - the ownerless case below.
+//  - mkdir(2), EEXIST: "pathname already exists (not necessarily as a
+//    directory). This includes the case where pathname is a symbolic link,
+//    dangling or not." A planted symlink is therefore busy: acquire answers
+//    AlreadyLocked and the victim is untouched (PlantedSymlinkIsBusy...).
 //  - mkdir and creating the owner file are two steps. A holder that dies
 //    between them (failpoint mkdir/after_mkdir_before_owner) leaves an EMPTY
 //    lock directory: a stale lock with no owner. is_locked is true,

@@ -33,12 +33,13 @@
 //
 // Platform facts.
 //  - open(2) with O_CREAT|O_EXCL creates the file atomically or fails with
-//    EEXIST. When PATH is a symbolic link, O_EXCL fails with EEXIST
-//    "regardless of where it points" (open(2)), so a planted symlink is
+//    EEXIST. When PATH is a symbolic link, open "fails regardless of where
+//    the symbolic link points" (open(2), O_EXCL), so a planted symlink is
 //    busy (AlreadyLocked) and its victim is never opened or truncated.
-//  - open(2), O_EXCL: "NFS: O_EXCL is supported only when using NFSv3 or
-//    later on kernel 2.6 or later"; on NFSv2 the create is not atomic and
-//    two clients can both succeed. Hence nfs_safe = false (the portable
+//  - open(2), O_EXCL: "O_EXCL is supported only when using NFSv3 or later
+//    on kernel 2.6 or later"; elsewhere "programs that rely on it for
+//    performing locking tasks will contain a race condition" (two clients
+//    can both create). Hence nfs_safe = false (the portable
 //    cure is link_lock.cc's link-count check).
 //  - Create and write are two steps. A holder that dies between them
 //    (failpoint pidfile/after_create_before_write) leaves an EMPTY file:
