@@ -95,9 +95,7 @@ class FlockMechanism final : public Mechanism {
     return !held->empty();
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,

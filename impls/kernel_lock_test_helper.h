@@ -31,8 +31,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,7 +59,9 @@ inline Status AcquireIn(Lock& lock, const std::string& mode, Timeout t) {
   return mode == "sh" ? lock.AcquireShared(t) : lock.Acquire(t);
 }
 
-inline std::string Kind(const Status& s) { return std::string(KindName(s.kind())); }
+inline std::string Kind(const Status& s) {
+  return std::string(KindName(s.kind()));
+}
 
 // Descriptors of this process open on the inode of `path`.
 inline int DescriptorsOn(const std::string& path) {
@@ -215,9 +219,8 @@ inline void CheckChildHolderExcludes(const std::string& impl) {
   EXPECT_GE(waited, kWait);
   EXPECT_LT(waited, kWait + std::chrono::seconds(2));
   // A blocking acquire returns once the child releases.
-  auto acquired = std::async(std::launch::async, [&] {
-    return lock->Acquire(Timeout::Forever());
-  });
+  auto acquired = std::async(std::launch::async,
+                             [&] { return lock->Acquire(Timeout::Forever()); });
   ReleaseChild(child);
   ASSERT_EQ(acquired.wait_for(kHandshake), std::future_status::ready);
   EXPECT_TRUE(acquired.get().ok());

@@ -143,8 +143,8 @@ TEST_P(KernelWaitTest, WaitReturnsWhenChildReleases) {
     ASSERT_EQ(child.ReadLine(), "held");
     int fd = OpenFile(path);
     ASSERT_GE(fd, 0);
-    Deadline deadline = forever ? Deadline::Never()
-                                : Deadline(Clock::now() + kHandshake * 2);
+    Deadline deadline =
+        forever ? Deadline::Never() : Deadline(Clock::now() + kHandshake * 2);
     auto result = std::async(std::launch::async, [&] {
       return WaitInKernel(BlockingCall(GetParam(), fd), deadline, path,
                           GetParam());
@@ -217,9 +217,9 @@ TEST(KernelWaitSignalTest, BlockedSignalStillTimesOutAndMaskIsRestored) {
     sigaddset(&set, KernelWaitSignal());
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     int fd = OpenFile(path);
-    Status s = WaitInKernel(BlockingCall("flock", fd),
-                            Deadline(Clock::now() + milliseconds(50)), path,
-                            "flock");
+    Status s =
+        WaitInKernel(BlockingCall("flock", fd),
+                     Deadline(Clock::now() + milliseconds(50)), path, "flock");
     ::close(fd);
     sigset_t mask, pending;
     pthread_sigmask(SIG_BLOCK, nullptr, &mask);

@@ -64,8 +64,7 @@ class OfdMechanism final : public Mechanism {
     }
     int err = errno;
     if (err == EAGAIN || err == EACCES) return TryResult::kBusy;
-    return PosixError(ErrorKind::kLockFailed, "fcntl(F_OFD_SETLK)", path_,
-                      err);
+    return PosixError(ErrorKind::kLockFailed, "fcntl(F_OFD_SETLK)", path_, err);
   }
 
   bool WaitsInKernel() const override { return true; }
@@ -112,9 +111,7 @@ class OfdMechanism final : public Mechanism {
     return fl.l_type != F_UNLCK;
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,
@@ -137,8 +134,9 @@ const ImplInfo& OfdInfo() {
   static const ImplInfo* info = new ImplInfo{
       .name = "ofd",
       .model = "Linux open file description locks (fcntl F_OFD_SETLK)",
-      .mechanism = "F_OFD_SETLK(W) F_WRLCK on all of PATH, one open file per "
-                   "object",
+      .mechanism =
+          "F_OFD_SETLK(W) F_WRLCK on all of PATH, one open file per "
+          "object",
       .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
                    Feature::kIsLocked, Feature::kIAmLocking, Feature::kThreads,
                    Feature::kStaleRecovery},

@@ -39,6 +39,10 @@
 // Ownership: the object (open_file), not the process. The kernel lock is
 //   the process's, but the table makes objects of one process exclude each
 //   other as the contract demands; i_am_locking answers for the object.
+// Failpoints: "posix/after_open" fires once the object has a reference to
+//   the shared descriptor (opened now, or earlier by another object);
+//   "posix/after_unlock_before_close" fires after F_UNLCK, before the
+//   reference goes (the descriptor closes only if it was the last one).
 // Reentrant: LockObject counts nested holds; the mechanism sees one.
 // Wait policy: kernel wait (F_SETLKW) after an in-process condition
 //   variable wait; deadline by a per-thread timer signal (kernel_wait.h).
@@ -102,9 +106,7 @@ class PosixMechanism final : public Mechanism {
     return Table().IsLocked(*ref, path_);
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,
@@ -130,16 +132,18 @@ const ImplInfo& PosixInfo() {
   static const ImplInfo* info = new ImplInfo{
       .name = "posix",
       .model = "POSIX fcntl record locks (lockf, SQLite unix, LevelDB)",
-      .mechanism = "F_SETLK(W) F_WRLCK on all of PATH through one shared "
-                   "descriptor per inode and process",
+      .mechanism =
+          "F_SETLK(W) F_WRLCK on all of PATH through one shared "
+          "descriptor per inode and process",
       .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
                    Feature::kIsLocked, Feature::kIAmLocking,
                    Feature::kReentrant, Feature::kThreads,
                    Feature::kStaleRecovery},
       .ownership = Ownership::kOpenFile,
       .nfs_safe = false,
-      .wait_policy = "in-process condition variable, then kernel wait; "
-                     "deadline by a per-thread timer signal",
+      .wait_policy =
+          "in-process condition variable, then kernel wait; "
+          "deadline by a per-thread timer signal",
       .stale_bound = std::chrono::milliseconds(1000),
       .failpoints = {"posix/after_open", "posix/after_unlock_before_close"},
   };

@@ -67,8 +67,7 @@ class RwMechanism final : public Mechanism {
     }
     int err = errno;
     if (err == EAGAIN || err == EACCES) return TryResult::kBusy;
-    return PosixError(ErrorKind::kLockFailed, "fcntl(F_OFD_SETLK)", path_,
-                      err);
+    return PosixError(ErrorKind::kLockFailed, "fcntl(F_OFD_SETLK)", path_, err);
   }
 
   bool WaitsInKernel() const override { return true; }
@@ -115,9 +114,7 @@ class RwMechanism final : public Mechanism {
     return fl.l_type != F_UNLCK;
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,
@@ -140,8 +137,9 @@ const ImplInfo& RwInfo() {
   static const ImplInfo* info = new ImplInfo{
       .name = "rw",
       .model = "fasteners.InterProcessReaderWriterLock",
-      .mechanism = "F_OFD_SETLK(W) F_RDLCK (shared) or F_WRLCK on all of "
-                   "PATH, one open file per object",
+      .mechanism =
+          "F_OFD_SETLK(W) F_RDLCK (shared) or F_WRLCK on all of "
+          "PATH, one open file per object",
       .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
                    Feature::kIsLocked, Feature::kIAmLocking, Feature::kShared,
                    Feature::kThreads, Feature::kStaleRecovery},
@@ -158,8 +156,7 @@ const ImplInfo& RwInfo() {
 
 ImplEntry RwLockEntry() {
   return {RwInfo(), [](const LockOptions& options) {
-            return MakeLockObject<RwMechanism>(RwInfo(), options,
-                                                options.path);
+            return MakeLockObject<RwMechanism>(RwInfo(), options, options.path);
           }};
 }
 

@@ -92,8 +92,8 @@ class ThreadTimer {
       spec.it_value.tv_sec = 0;
       spec.it_value.tv_nsec = 1;
     }
-    spec.it_interval.tv_nsec = static_cast<long>(
-        std::chrono::nanoseconds(kKernelWaitRepeat).count());
+    spec.it_interval.tv_nsec =
+        static_cast<long>(std::chrono::nanoseconds(kKernelWaitRepeat).count());
     if (timer_settime(timer_, TIMER_ABSTIME, &spec, nullptr) != 0) {
       *what = "timer_settime";
       return errno;
@@ -113,19 +113,21 @@ std::string Seconds(Clock::duration d) {
   return buf;
 }
 
-Status CallFailed(std::string_view syscall, const std::string& path,
-                  int err) {
+Status CallFailed(std::string_view syscall, const std::string& path, int err) {
   std::string why;
   switch (err) {
     case EDEADLK:
       why = "the kernel detected a deadlock between POSIX lock waiters";
       break;
     case ENOLCK:
-      why = "the kernel's lock table is full, or the filesystem (NFS "
-            "without lockd?) does not support locks";
+      why =
+          "the kernel's lock table is full, or the filesystem (NFS "
+          "without lockd?) does not support locks";
       break;
     case EBADF:
-      why = "the descriptor is not open for the lock's access mode";
+      why =
+          "not an open descriptor, or not open for the lock's access "
+          "mode";
       break;
     default:
       break;

@@ -21,17 +21,18 @@
 //    real-time signal (KernelWaitSignal()); a program that installs its own
 //    handler for that signal breaks timed kernel waits.
 //  - timer_create(2): SIGEV_THREAD_ID (Linux-specific; the thread id goes
-//    in sigev_notify_thread_id, i.e. _sigev_un._tid) sends the signal to one thread, the
-//    one waiting, not to an arbitrary thread of the process. The timer runs
-//    on CLOCK_MONOTONIC, the clock of std::chrono::steady_clock and so of
-//    Deadline.
+//    in sigev_notify_thread_id, i.e. _sigev_un._tid) sends the signal to one
+//    thread, the one waiting, not to an arbitrary thread of the process. The
+//    timer runs on CLOCK_MONOTONIC, the clock of std::chrono::steady_clock and
+//    so of Deadline.
 //  - The race: the timer may fire after we checked the clock but BEFORE the
 //    thread has entered the kernel's sleep. The handler then runs in user
 //    space, the call enters the kernel with nothing pending, and a one-shot
 //    timer would leave it blocked for ever. So the timer is periodic: it
 //    fires at the deadline and then every kRepeat until it is deleted, and
 //    the next tick interrupts the sleep. (pselect-style atomic mask swaps do
-//    not exist for flock/fcntl.) Checked by kernel_wait_test, ShortDeadlines.
+//    not exist for flock/fcntl.) Checked by kernel_wait_test,
+//    ShortDeadlinesNeverHang (which hangs with a one-shot timer).
 //  - A blocked signal interrupts nothing: the signal is unblocked in the
 //    calling thread for the duration of the wait, and the old mask restored
 //    after the timer is deleted. A tick still pending at timer_delete is
