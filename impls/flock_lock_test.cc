@@ -49,6 +49,8 @@ TEST(FlockLockTest, BadPathIsLockFailed) {
   EXPECT_EQ(lock->IsLocked().value(), false);
 }
 
+TEST(FlockLockTest, FailpointsArePassed) { CheckFailpointsArePassed(kImpl); }
+
 TEST(FlockLockTest, ThreadsExclude) { CheckThreadsExclude(kImpl); }
 
 TEST(FlockLockTest, ChildHolderExcludes) { CheckChildHolderExcludes(kImpl); }

@@ -34,6 +34,7 @@
 #include <cstdlib>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -42,6 +43,7 @@
 #include "impls/testing/child_process.h"
 #include "impls/testing/test_dirs.h"
 #include "lockstress/lock.h"
+#include "lockstress/os.h"
 #include "lockstress/registry.h"
 
 namespace lockstress::testing {
@@ -268,6 +270,45 @@ inline void CheckNoLockDescriptorLeaksAcrossExec(const std::string& impl) {
   ASSERT_TRUE(child.WriteLine("try"));
   EXPECT_EQ(child.ReadLine(), "Ok");
   EXPECT_EQ(child.Wait(), kChildOk);
+}
+
+// Records the failpoints an implementation passes, in order.
+class FailpointRecorder : public OsWrapper {
+ public:
+  FailpointRecorder() : OsWrapper(&Os::Default()) {}
+  void Failpoint(std::string_view name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen_.emplace_back(name);
+  }
+  std::vector<std::string> seen() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> seen_;  // guarded by mu_
+};
+
+// Every declared failpoint is passed, in the declared order, by one
+// acquire (non-blocking, then timed) and release.
+inline void CheckFailpointsArePassed(const std::string& impl) {
+  TempDir dir;
+  FailpointRecorder os;
+  LockOptions options;
+  options.path = dir.File("lock");
+  options.os = &os;
+  StatusOr<std::unique_ptr<Lock>> lock = MakeLock(impl, options);
+  ASSERT_TRUE(lock.ok());
+  const std::vector<std::string>& declared = (*lock)->info().failpoints;
+  ASSERT_TRUE((*lock)->Acquire(Timeout::NonBlocking()).ok());
+  ASSERT_TRUE((*lock)->Release().ok());
+  EXPECT_EQ(os.seen(), declared);
+  ASSERT_TRUE((*lock)->Acquire(Timeout::After(std::chrono::seconds(1))).ok());
+  ASSERT_TRUE((*lock)->Release().ok());
+  std::vector<std::string> twice = declared;
+  twice.insert(twice.end(), declared.begin(), declared.end());
+  EXPECT_EQ(os.seen(), twice);
 }
 
 }  // namespace lockstress::testing

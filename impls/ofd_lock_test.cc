@@ -49,6 +49,8 @@ TEST(OfdLockTest, BadPathIsLockFailed) {
   EXPECT_EQ(lock->IsLocked().value(), false);
 }
 
+TEST(OfdLockTest, FailpointsArePassed) { CheckFailpointsArePassed(kImpl); }
+
 TEST(OfdLockTest, ThreadsExclude) { CheckThreadsExclude(kImpl); }
 
 TEST(OfdLockTest, ChildHolderExcludes) { CheckChildHolderExcludes(kImpl); }

@@ -109,6 +109,8 @@ TEST(PosixLockTest, BadPathIsLockFailedAndLeavesNothing) {
   EXPECT_TRUE(ListDir(dir.path()).empty());
 }
 
+TEST(PosixLockTest, FailpointsArePassed) { CheckFailpointsArePassed(kImpl); }
+
 TEST(PosixLockTest, ThreadsExclude) { CheckThreadsExclude(kImpl); }
 
 TEST(PosixLockTest, ChildHolderExcludes) { CheckChildHolderExcludes(kImpl); }

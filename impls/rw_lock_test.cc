@@ -116,6 +116,8 @@ TEST(RwLockTest, ReadersAndWritersInThreads) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(RwLockTest, FailpointsArePassed) { CheckFailpointsArePassed(kImpl); }
+
 TEST(RwLockTest, ThreadsExclude) { CheckThreadsExclude(kImpl); }
 
 TEST(RwLockTest, ChildHolderExcludes) { CheckChildHolderExcludes(kImpl); }

@@ -51,9 +51,11 @@ class SignalUnblocked {
   }
   SignalUnblocked(const SignalUnblocked&) = delete;
   SignalUnblocked& operator=(const SignalUnblocked&) = delete;
+  SignalUnblocked(SignalUnblocked&&) = delete;
+  SignalUnblocked& operator=(SignalUnblocked&&) = delete;
 
  private:
-  sigset_t old_;
+  sigset_t old_{};
 };
 
 // A CLOCK_MONOTONIC timer aimed at the calling thread; deleted on
@@ -66,6 +68,8 @@ class ThreadTimer {
   }
   ThreadTimer(const ThreadTimer&) = delete;
   ThreadTimer& operator=(const ThreadTimer&) = delete;
+  ThreadTimer(ThreadTimer&&) = delete;
+  ThreadTimer& operator=(ThreadTimer&&) = delete;
 
   // Returns 0, or the errno of the failing call (`*what` names it).
   int Start(Clock::time_point at, const char** what) {
