@@ -1,0 +1,110 @@
+#include "harness/checkers/intervals.h"
+
+#include "gtest/gtest.h"
+#include "harness/checkers/checker_test_helper.h"
+
+namespace lockstress {
+namespace {
+
+constexpr auto Ns = HistoryBuilder::Ns;
+
+TEST(IntervalsTest, SureFromAcquireT1ToReleaseT0MayFromT0ToT1) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w1.h0", "release", 10, 11, "");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  const Interval& iv = h.intervals[0];
+  EXPECT_TRUE(iv.certain);
+  EXPECT_EQ(iv.sure_begin, Ns(1));
+  EXPECT_EQ(iv.sure_end, Ns(10));
+  EXPECT_EQ(iv.may_begin, Ns(0));
+  EXPECT_EQ(iv.may_end, Ns(11));
+  EXPECT_EQ(iv.end, IntervalEnd::kRelease);
+  EXPECT_EQ(iv.end_event, 1u);
+}
+
+TEST(IntervalsTest, ReentrantNestingEndsAtTheLastRelease) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w1.h0", "acquire", 2, 3);
+  b.Ok("w1.h0", "release", 4, 5, "");
+  b.Ok("w1.h0", "release", 6, 7, "");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  EXPECT_EQ(h.intervals[0].max_depth, 2);
+  EXPECT_EQ(h.intervals[0].sure_end, Ns(6));
+  EXPECT_EQ(h.intervals[0].end_event, 3u);
+}
+
+TEST(IntervalsTest, LostAcquireIsPossibleUntilDeathAndStaleAfter) {
+  HistoryBuilder b;
+  b.Lost("w1.h0", "acquire", 0, 5);
+  b.Err("w2.h0", "acquire", ErrorKind::kAlreadyLocked, 6, 7, "0");
+  b.Ok("w2.h0", "acquire", 20, 21, "inf");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 2u);
+  const Interval& lost = h.intervals[0];
+  EXPECT_FALSE(lost.certain);
+  EXPECT_EQ(lost.end, IntervalEnd::kDeath);
+  EXPECT_EQ(lost.may_begin, Ns(0));
+  EXPECT_EQ(lost.may_end, Ns(21));  // until somebody else took it
+  EXPECT_FALSE(lost.SureOverlaps(0, Ns(100)));
+}
+
+TEST(IntervalsTest, BreakEndsEveryHolding) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w2.h0", "break", 5, 6, "");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  EXPECT_EQ(h.intervals[0].end, IntervalEnd::kBreak);
+  EXPECT_EQ(h.intervals[0].sure_end, Ns(5));
+  EXPECT_EQ(h.intervals[0].may_end, Ns(6));
+}
+
+TEST(IntervalsTest, KillEndsTheSureRangeAndLeavesAPossibleStaleLock) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Nemesis("kill", 1, 5, 6);
+  b.Err("w2.h0", "acquire", ErrorKind::kAlreadyLocked, 7, 8, "0");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  EXPECT_EQ(h.intervals[0].end, IntervalEnd::kDeath);
+  EXPECT_EQ(h.intervals[0].sure_end, Ns(5));
+  EXPECT_EQ(h.intervals[0].may_end, Ns(8));  // the end of the history
+}
+
+TEST(IntervalsTest, SameOwnerReleaseEndsTheOwnersHolding) {
+  HistoryBuilder b(FeatureSet::All(), Ownership::kProcess);
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w1.h1", "release", 5, 6, "");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  EXPECT_EQ(h.intervals[0].end_event, 1u);
+  EXPECT_EQ(h.intervals[0].sure_end, Ns(5));
+}
+
+TEST(IntervalsTest, Ownership) {
+  HistoryHeader hd;
+  hd.features = FeatureSet{};
+  hd.ownership = Ownership::kProcess;
+  EXPECT_TRUE(SameOwner(hd, "w1.h0", 1, "w1.h1", 1));
+  EXPECT_FALSE(SameOwner(hd, "w1.h0", 1, "w2.h0", 2));
+  hd.ownership = Ownership::kOpenFile;
+  EXPECT_FALSE(SameOwner(hd, "w1.h0", 1, "w1.h1", 1));
+  hd.ownership = Ownership::kThread;
+  EXPECT_TRUE(SameOwner(hd, "w1.h0", 1, "w1.h1", 1));
+  hd.features.add(Feature::kThreads);
+  EXPECT_FALSE(SameOwner(hd, "w1.h0", 1, "w1.h1", 1));
+}
+
+TEST(IntervalsTest, TimeoutNanos) {
+  EXPECT_EQ(TimeoutNanos("inf"), std::nullopt);
+  EXPECT_EQ(TimeoutNanos("0"), 0);
+  EXPECT_EQ(TimeoutNanos("-1"), 0);
+  EXPECT_EQ(TimeoutNanos("0.25"), 250000000);
+}
+
+}  // namespace
+}  // namespace lockstress
