@@ -50,6 +50,33 @@ const Interval* HeldAt(const Holdings& h, const std::string& handle,
   return found;
 }
 
+const Interval* LastBefore(const Holdings& h, const std::string& handle,
+                           std::size_t i) {
+  const Interval* found = nullptr;
+  for (const Interval& iv : h.intervals) {
+    if (iv.handle == handle && iv.begin_event < i) found = &iv;
+  }
+  return found;
+}
+
+bool Contended(const History& history, const Holdings& h, std::size_t i) {
+  const Event& e = history.events[i];
+  for (const Interval& iv : h.intervals) {
+    if (iv.MayOverlaps(e.t0, e.t1)) return true;
+  }
+  for (std::size_t j = 0; j < history.events.size(); ++j) {
+    const Event& o = history.events[j];
+    if (j == i || o.type != Event::Type::kOp || o.handle == e.handle ||
+        o.t1 < e.t0 || o.t0 > e.t1) {
+      continue;
+    }
+    if (IsAcquire(o) || o.op == "is_locked" || o.op == "i_am_locking") {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::int64_t> TimeoutNanos(const std::string& arg) {
   if (arg == "inf" || arg.empty()) return std::nullopt;
   char* end = nullptr;
@@ -97,6 +124,7 @@ Holdings DeriveIntervals(const History& history) {
   }
   std::map<std::string, HandleState> state;
   std::vector<std::size_t> dead;  // intervals ended by death: may_end later
+  std::vector<std::size_t> breaks;  // successful breaks so far
   auto& ivs = out.intervals;
 
   auto die = [&](int worker, std::int64_t t0, std::size_t i) {
@@ -130,6 +158,9 @@ Holdings DeriveIntervals(const History& history) {
         iv.worker = e.worker;
         iv.shared = e.op == "acquire_shared";
         iv.certain = e.outcome == Outcome::kOk;
+        for (std::size_t b : breaks) {  // a break raced with this acquire
+          if (ev[b].t1 >= e.t0) iv.certain = false;
+        }
         iv.sure_begin = e.t1;
         iv.may_begin = e.t0;
         iv.sure_end = iv.may_end = out.end;
@@ -163,10 +194,23 @@ Holdings DeriveIntervals(const History& history) {
         st.open.reset();
         st.depth = 0;
       }
+    } else if (e.op == "close" && e.outcome == Outcome::kOk && st.open) {
+      // Closing a holding object releases it (lock.h, Destruction).
+      Close(ivs[*st.open], e.t0, e.t1, IntervalEnd::kRelease, i);
+      st.open.reset();
+      st.depth = 0;
     } else if (e.op == "break" && e.outcome == Outcome::kOk) {
+      breaks.push_back(i);
       for (auto& [handle, other] : state) {
         if (!other.open) continue;
-        Close(ivs[*other.open], e.t0, e.t1, IntervalEnd::kBreak, i);
+        Interval& iv = ivs[*other.open];
+        if (ev[iv.begin_event].t1 >= e.t0) {
+          // The acquire raced with the break: either may have come first.
+          // The sure range before the break is empty; keep it open, unsure.
+          iv.certain = false;
+          continue;
+        }
+        Close(iv, e.t0, e.t1, IntervalEnd::kBreak, i);
         other.open.reset();
         other.depth = 0;
       }

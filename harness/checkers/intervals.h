@@ -15,12 +15,17 @@
 // of that worker ends (sure at the lost event's t0).
 //
 // Endings besides release:
+//   - a successful close of the handle (closing a holding object releases
+//     it, lock.h Destruction);
 //   - a successful break by anyone ends every open interval (sure at the
 //     break's t0, may at its t1); the handle is then "broken";
 //   - the death of the worker (nemesis kill of it, or a lost event of it)
 //     ends the sure range at the kill's t0. The lock may stay behind
 //     (stale), so the may range runs on until a successful break, another
 //     handle's successful conflicting acquire, or the end of the history;
+//   - races: an acquire whose call overlaps a successful break in time may
+//     have come before or after it, so its interval is uncertain (no sure
+//     range) from the start;
 //   - a successful release by a handle of the same owner (ownership process
 //     or host, see SameOwner) ends the holder's interval: one owner, one lock;
 //   - a release that errs ends the interval (the impl says it does not hold).
@@ -79,6 +84,16 @@ Holdings DeriveIntervals(const History& history);
 // counts), nullptr when the handle did not hold the lock then.
 const Interval* HeldAt(const Holdings& h, const std::string& handle,
                        std::size_t i);
+// The last interval of `handle` begun before event i, whatever its end.
+const Interval* LastBefore(const Holdings& h, const std::string& handle,
+                           std::size_t i);
+// Whether event i's [t0, t1] could have met a held lock: some interval may
+// overlap it, or another handle's acquire or status query was in flight
+// then (a contender's attempt, or a status query that probes by trying the
+// lock, holds the mechanism's state for a moment: SQLite's RESERVED lock, a
+// flock probe). A refusal or an is_locked true that was not contended is a
+// lie.
+bool Contended(const History& history, const Holdings& h, std::size_t i);
 // True when an acquire refused (AlreadyLocked / LockTimeout).
 bool IsRefused(const Event& e);
 

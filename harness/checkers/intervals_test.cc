@@ -108,3 +108,43 @@ TEST(IntervalsTest, TimeoutNanos) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(IntervalsRaceTest, CloseEndsTheHolding) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w1.h0", "close", 5, 6, "");
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 1u);
+  EXPECT_EQ(h.intervals[0].end_event, 1u);
+  EXPECT_EQ(h.intervals[0].sure_end, HistoryBuilder::Ns(5));
+}
+
+TEST(IntervalsRaceTest, AcquireRacingABreakIsUncertain) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 10);
+  b.Ok("w2.h0", "break", 5, 6, "");    // reply order: acquire first
+  b.Ok("w3.h0", "break", 20, 30, "");
+  b.Ok("w4.h0", "acquire", 25, 35);    // after the break in reply order
+  Holdings h = DeriveIntervals(b.history());
+  ASSERT_EQ(h.intervals.size(), 2u);
+  EXPECT_FALSE(h.intervals[0].certain);
+  EXPECT_EQ(h.intervals[0].end, IntervalEnd::kBreak);  // ended by w3's
+  EXPECT_FALSE(h.intervals[1].certain);
+}
+
+TEST(IntervalsRaceTest, ContendedCountsCallsInFlight) {
+  HistoryBuilder b;
+  b.Err("w1.h0", "acquire", ErrorKind::kAlreadyLocked, 0, 10, "0");
+  b.Err("w2.h0", "acquire", ErrorKind::kAlreadyLocked, 5, 6, "0");
+  b.Err("w2.h0", "acquire", ErrorKind::kAlreadyLocked, 20, 21, "0");
+  Holdings h = DeriveIntervals(b.history());
+  EXPECT_TRUE(Contended(b.history(), h, 0));
+  EXPECT_TRUE(Contended(b.history(), h, 1));
+  EXPECT_FALSE(Contended(b.history(), h, 2));
+}
+
+}  // namespace
+}  // namespace lockstress

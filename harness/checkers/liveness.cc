@@ -2,7 +2,8 @@
 //
 //   - free lock: an acquire refused (AlreadyLocked / LockTimeout) while no
 //     interval, not even a possible one (lost, dead, the asker's own), may
-//     have held the lock during [t0, t1] is a fail;
+//     have held the lock during [t0, t1], and no other handle's call was in
+//     flight (intervals.h Contended), is a fail;
 //   - starvation: a blocking or timed acquire that waited longer than
 //     starvation_bound while other handles acquired the lock at least twice
 //     (their t1 inside its wait) is a fail, whether it got the lock at last
@@ -38,11 +39,7 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     const std::int64_t waited = e.t1 - e.t0;
     longest = std::max(longest, waited);
     if (IsRefused(e)) {
-      bool held = false;
-      for (const Interval& iv : h.intervals) {
-        if (iv.MayOverlaps(e.t0, e.t1)) held = true;
-      }
-      if (!held) {
+      if (!Contended(history, h, i)) {
         fail({i}, Describe(h, history, i) +
                       ": refused a free lock (nobody held it)");
       }

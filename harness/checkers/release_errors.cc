@@ -11,7 +11,9 @@
 //     nobody may hold it               -> NotLocked; NotMyLock or ok fail
 //                                         (ok: a silent double release);
 //     a different owner may hold it    -> NotLocked or NotMyLock; ok fails.
-// UnlockError, Unsupported and lost releases are not judged.
+// UnlockError, Unsupported and lost releases are not judged, nor a release
+// by a holder whose holding a break ended while the release was in flight,
+// nor one by a holder whose acquire raced with a break (it is uncertain).
 #include "harness/checkers/checkers.h"
 #include "harness/checkers/intervals.h"
 
@@ -45,9 +47,9 @@ CheckResult Check(const History& history, const CheckOptions&) {
         k != ErrorKind::kNotMyLock) {
       continue;
     }
-    ++judged;
     const std::string what = Describe(h, history, i);
     if (const Interval* own = HeldAt(h, e.handle, i)) {
+      ++judged;
       if (!ok && own->certain && own->end == IntervalEnd::kRelease) {
         fail({own->begin_event, i},
              what + ": the holder's release failed; " +
@@ -55,6 +57,12 @@ CheckResult Check(const History& history, const CheckOptions&) {
       }
       continue;
     }
+    if (const Interval* last = LastBefore(h, e.handle, i);
+        last && last->end == IntervalEnd::kBreak &&
+        history.events[*last->end_event].t1 >= e.t0) {
+      continue;  // raced with the break that ended its holding
+    }
+    ++judged;
     bool same_owner = false, other_may = false;
     const Interval* other_sure = nullptr;
     for (const Interval& iv : h.intervals) {

@@ -2,7 +2,10 @@
 //
 // With clock slack, only queries that can be judged are judged:
 //   is_locked:    [t0, t1] wholly inside some sure interval -> must be true;
-//                 [t0, t1] touching no may interval          -> must be false.
+//                 [t0, t1] touching no may interval, and no other handle's
+//                 acquire or status query in flight (intervals.h
+//                 Contended: a probe may hold the lock for a moment)
+//                                                            -> must be false.
 //   i_am_locking: the same, over the intervals of the asker's owner
 //                 (intervals.h SameOwner): inside one -> true; touching
 //                 none -> false. (Other owners' intervals do not matter.)
@@ -43,6 +46,7 @@ CheckResult Check(const History& history, const CheckOptions&) {
       if (iv.SureContains(e.t0, e.t1)) inside = &iv;
       if (iv.MayOverlaps(e.t0, e.t1)) touched = true;
     }
+    if (!mine && Contended(history, h, i)) touched = true;
     if (!inside && touched) continue;  // too close to call
     ++judged;
     const bool expect = inside != nullptr;

@@ -80,3 +80,21 @@ TEST(StatusQueriesTest, SkipsWhenUndeclared) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(StatusQueriesRaceTest, IsLockedTrueDuringAnothersProbeIsNotALie) {
+  // A flock-style is_locked probes by trying the lock: two probes at once
+  // may each see the other's.
+  HistoryBuilder b;
+  b.Query("w1.h0", "is_locked", true, 0, 10);
+  b.Query("w2.h0", "is_locked", true, 5, 6);
+  CheckResult r = b.Check("status_queries");
+  EXPECT_EQ(r.verdict, Verdict::kSkip) << Show(r);
+  b.Query("w2.h0", "is_locked", true, 20, 21);  // alone: a lie
+  EXPECT_EQ(b.Check("status_queries").verdict, Verdict::kFail);
+}
+
+}  // namespace
+}  // namespace lockstress

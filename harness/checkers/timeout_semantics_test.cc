@@ -106,3 +106,17 @@ TEST(TimeoutSemanticsTest, UndeclaredKindsAreNotJudgedAndSkip) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(TimeoutSemanticsRaceTest, RefusalDuringAContendersAttemptIsNoLie) {
+  HistoryBuilder b;
+  b.Err("w1.h0", "acquire", ErrorKind::kAlreadyLocked, 0, 10, "0");
+  b.Err("w2.h0", "acquire", ErrorKind::kAlreadyLocked, 5, 6, "0");
+  CheckResult r = b.Check("timeout_semantics");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << Show(r);
+}
+
+}  // namespace
+}  // namespace lockstress
