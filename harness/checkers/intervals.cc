@@ -77,6 +77,29 @@ bool Contended(const History& history, const Holdings& h, std::size_t i) {
   return false;
 }
 
+bool StoppedDuring(const History& history, int worker, std::int64_t t0,
+                   std::int64_t t1) {
+  const auto& ev = history.events;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const Event& s = ev[i];
+    if (s.type != Event::Type::kNemesis || s.op != "stop" ||
+        s.target != worker || s.t0 > t1) {
+      continue;
+    }
+    std::int64_t until = std::numeric_limits<std::int64_t>::max();
+    for (std::size_t j = i + 1; j < ev.size(); ++j) {
+      const Event& c = ev[j];
+      if (c.type == Event::Type::kNemesis && c.op == "cont" &&
+          c.target == worker) {
+        until = c.t1;
+        break;
+      }
+    }
+    if (until >= t0) return true;
+  }
+  return false;
+}
+
 std::optional<std::int64_t> TimeoutNanos(const std::string& arg) {
   if (arg == "inf" || arg.empty()) return std::nullopt;
   char* end = nullptr;

@@ -94,6 +94,10 @@ const Interval* LastBefore(const Holdings& h, const std::string& handle,
 // flock probe). A refusal or an is_locked true that was not contended is a
 // lie.
 bool Contended(const History& history, const Holdings& h, std::size_t i);
+// Whether the nemesis had `worker` stopped (SIGSTOP until the next cont,
+// or the end) at some time in [t0, t1]: its calls' durations mean nothing.
+bool StoppedDuring(const History& history, int worker, std::int64_t t0,
+                   std::int64_t t1);
 // True when an acquire refused (AlreadyLocked / LockTimeout).
 bool IsRefused(const Event& e);
 

@@ -8,7 +8,8 @@
 //     starvation_bound while other handles acquired the lock at least twice
 //     (their t1 inside its wait) is a fail, whether it got the lock at last
 //     or timed out.
-// Lost acquires are not judged. Skips when no acquire was answered.
+// Lost acquires, and waits while the nemesis had the waiter stopped, are not
+// judged. Skips when no acquire was answered.
 #include "harness/checkers/checkers.h"
 #include "harness/checkers/intervals.h"
 
@@ -45,7 +46,10 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
       }
     }
     std::optional<std::int64_t> d = TimeoutNanos(e.arg);
-    if (waited <= bound || (d && *d == 0)) continue;
+    if (waited <= bound || (d && *d == 0) ||
+        StoppedDuring(history, e.worker, e.t0, e.t1)) {
+      continue;
+    }
     std::vector<std::size_t> others;
     for (std::size_t j = 0; j < ev.size(); ++j) {
       const Event& o = ev[j];

@@ -61,3 +61,22 @@ TEST(LivenessTest, SkipsWithoutAcquires) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(LivenessStopTest, AStoppedWaiterIsNotStarved) {
+  HistoryBuilder b;
+  b.Nemesis("stop", 9, 1, 2);
+  b.Ok("w1.h0", "acquire", 1, 2, "inf");
+  b.Ok("w1.h0", "release", 100, 101, "");
+  b.Ok("w2.h0", "acquire", 1, 102, "inf");
+  b.Ok("w2.h0", "release", 200, 201, "");
+  b.Nemesis("cont", 9, 19000, 19001);
+  b.Ok("w9.h0", "acquire", 0, 20000, "inf");
+  CheckResult r = b.Check("liveness");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << Show(r);
+}
+
+}  // namespace
+}  // namespace lockstress

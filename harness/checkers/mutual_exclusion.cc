@@ -7,7 +7,9 @@
 // Counter witness: every critical section reads the counter file, adds one
 // and writes it back. A value read twice is a lost increment, unless a lost
 // witness or a death lies between the two reads (the dead worker may have
-// read and died before writing).
+// read and died before writing) or a successful break (the broken holder may
+// still be inside its critical section: breaking a live lock is allowed to
+// break exclusion).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -68,13 +70,17 @@ CheckResult Check(const History& history, const CheckOptions&) {
 
   // Counter witness.
   std::map<std::int64_t, std::size_t> first_read;
-  std::vector<std::int64_t> uncertain;  // times of lost witnesses / deaths
+  // Times of deaths, lost events and breaks: a broken holder may still be
+  // inside its critical section when the next holder reads.
+  std::vector<std::int64_t> uncertain;
   std::int64_t ok = 0, min_read = 0, max_wrote = 0;
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const Event& e = ev[i];
     bool death = (e.type == Event::Type::kNemesis && e.op == "kill") ||
                  e.outcome == Outcome::kLost;
-    if (death) uncertain.push_back(e.t0);
+    bool broke = e.type == Event::Type::kOp && e.op == "break" &&
+                 e.outcome == Outcome::kOk;
+    if (death || broke) uncertain.push_back(e.t0);
   }
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const Event& e = ev[i];
@@ -91,7 +97,8 @@ CheckResult Check(const History& history, const CheckOptions&) {
     const Event& prev = ev[prev_index];
     bool excused = std::any_of(uncertain.begin(), uncertain.end(),
                                [&](std::int64_t t) {
-                                 return t >= prev.t0 && t <= e.t1;
+                                 return t >= std::min(prev.t0, e.t0) &&
+                                        t <= std::max(prev.t1, e.t1);
                                });
     it->second = i;
     if (excused) continue;

@@ -133,3 +133,21 @@ TEST(MutualExclusionTest, SkipsWithFewerThanTwoAcquirers) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(MutualExclusionBreakTest, RepeatedReadAfterABreakIsNoViolation) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Ok("w2.h0", "break", 2, 3, "");
+  b.Ok("w2.h0", "acquire", 4, 5);
+  b.Witness("w2.h0", 7, 8, 6, 7);
+  b.Witness("w1.h0", 7, 8, 1, 8);  // was inside when broken
+  b.Ok("w2.h0", "release", 9, 10, "");
+  CheckResult r = b.Check("mutual_exclusion");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << Show(r);
+}
+
+}  // namespace
+}  // namespace lockstress

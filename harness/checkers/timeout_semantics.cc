@@ -10,7 +10,8 @@
 // (not even the asker, nor anybody possibly holding through a lost event)
 // could have held the lock during [t0, t1], and no other handle's call was
 // in flight (intervals.h Contended), is a lie.
-// Kinds whose feature is not declared are not judged.
+// Kinds whose feature is not declared are not judged; the durations of calls
+// made while the nemesis had the worker stopped are not judged either.
 #include "harness/checkers/checkers.h"
 #include "harness/checkers/intervals.h"
 
@@ -46,13 +47,16 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     if (!f.has(need)) continue;
     ++judged;
     const std::int64_t took = e.t1 - e.t0;
+    // A stopped worker answers late through no fault of the lock.
+    const bool stopped = StoppedDuring(history, e.worker, e.t0, e.t1);
     const bool refused = e.outcome == Outcome::kErr &&
                          (e.kind == ErrorKind::kAlreadyLocked ||
                           e.kind == ErrorKind::kLockTimeout);
     if (!d) {
       if (refused) fail(i, "a blocking acquire gave up");
     } else if (*d == 0) {
-      if (took > prompt && (e.outcome == Outcome::kOk || refused)) {
+      if (took > prompt && !stopped &&
+          (e.outcome == Outcome::kOk || refused)) {
         fail(i, "a non-blocking acquire took " + DurMs(took) +
                     " (prompt: " +
                     std::to_string(opt.nonblocking_prompt.count()) + "ms)");
@@ -66,7 +70,7 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
           took < *d - early) {
         fail(i, "timed out early: after " + DurMs(took) +
                     " of the " + e.arg + "s asked");
-      } else if ((e.outcome == Outcome::kOk || refused) &&
+      } else if ((e.outcome == Outcome::kOk || refused) && !stopped &&
                  took > *d + late) {
         fail(i, "answered late: after " + DurMs(took) +
                     " for a timeout of " + e.arg + "s (tolerance " +

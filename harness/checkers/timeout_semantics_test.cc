@@ -120,3 +120,20 @@ TEST(TimeoutSemanticsRaceTest, RefusalDuringAContendersAttemptIsNoLie) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(TimeoutSemanticsStopTest, AStoppedWorkersLateAnswerIsNotJudged) {
+  HistoryBuilder b;
+  b.Ok("w1.h0", "acquire", 0, 1);
+  b.Nemesis("stop", 2, 20, 21);
+  b.Nemesis("cont", 2, 5000, 5001);
+  b.Err("w2.h0", "acquire", ErrorKind::kLockTimeout, 10, 5010, "0.25");
+  b.Ok("w1.h0", "release", 6000, 6001, "");
+  CheckResult r = b.Check("timeout_semantics");
+  EXPECT_EQ(r.verdict, Verdict::kPass) << Show(r);
+}
+
+}  // namespace
+}  // namespace lockstress
