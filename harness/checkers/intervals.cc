@@ -59,46 +59,89 @@ const Interval* LastBefore(const Holdings& h, const std::string& handle,
   return found;
 }
 
+bool MayBeHeld(const Holdings& h, std::int64_t t0, std::int64_t t1) {
+  auto k = std::upper_bound(h.may_begins.begin(), h.may_begins.end(), t1) -
+           h.may_begins.begin();
+  return k > 0 && h.may_end_max[k - 1] >= t0;
+}
+
 bool Contended(const History& history, const Holdings& h, std::size_t i) {
   const Event& e = history.events[i];
-  for (const Interval& iv : h.intervals) {
-    if (iv.MayOverlaps(e.t0, e.t1)) return true;
-  }
-  for (std::size_t j = 0; j < history.events.size(); ++j) {
-    const Event& o = history.events[j];
-    if (j == i || o.type != Event::Type::kOp || o.handle == e.handle ||
-        o.t1 < e.t0 || o.t0 > e.t1) {
-      continue;
-    }
-    if (IsAcquire(o) || o.op == "is_locked" || o.op == "i_am_locking") {
-      return true;
-    }
+  if (MayBeHeld(h, e.t0, e.t1)) return true;
+  auto k = std::upper_bound(h.call_t0s.begin(), h.call_t0s.end(), e.t1) -
+           h.call_t0s.begin();
+  if (k == 0) return false;
+  const Holdings::Latest& l = h.call_latest[k - 1];
+  if (*l.handle != e.handle) return l.t1 >= e.t0;
+  return l.has_other && l.t1_other >= e.t0;
+}
+
+bool StoppedDuring(const Holdings& h, int worker, std::int64_t t0,
+                   std::int64_t t1) {
+  for (const Holdings::Stop& s : h.stops) {
+    if (s.worker == worker && s.from <= t1 && s.until >= t0) return true;
   }
   return false;
 }
 
-bool StoppedDuring(const History& history, int worker, std::int64_t t0,
-                   std::int64_t t1) {
-  const auto& ev = history.events;
-  for (std::size_t i = 0; i < ev.size(); ++i) {
-    const Event& s = ev[i];
-    if (s.type != Event::Type::kNemesis || s.op != "stop" ||
-        s.target != worker || s.t0 > t1) {
-      continue;
-    }
-    std::int64_t until = std::numeric_limits<std::int64_t>::max();
-    for (std::size_t j = i + 1; j < ev.size(); ++j) {
-      const Event& c = ev[j];
-      if (c.type == Event::Type::kNemesis && c.op == "cont" &&
-          c.target == worker) {
-        until = c.t1;
-        break;
-      }
-    }
-    if (until >= t0) return true;
+namespace {
+
+void BuildIndexes(const History& history, Holdings& h) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> may;
+  for (const Interval& iv : h.intervals) {
+    may.emplace_back(iv.may_begin, iv.may_end);
   }
-  return false;
+  std::sort(may.begin(), may.end());
+  std::int64_t max_end = std::numeric_limits<std::int64_t>::min();
+  for (const auto& [begin, end] : may) {
+    max_end = std::max(max_end, end);
+    h.may_begins.push_back(begin);
+    h.may_end_max.push_back(max_end);
+  }
+  const auto& ev = history.events;
+  std::vector<std::size_t> calls;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const Event& e = ev[i];
+    if (IsAcquire(e) || (e.type == Event::Type::kOp &&
+                         (e.op == "is_locked" || e.op == "i_am_locking"))) {
+      calls.push_back(i);
+    }
+    if (e.type == Event::Type::kNemesis && e.op == "stop") {
+      Holdings::Stop s{e.target, e.t0, std::numeric_limits<std::int64_t>::max()};
+      for (std::size_t j = i + 1; j < ev.size(); ++j) {
+        const Event& c = ev[j];
+        if (c.type == Event::Type::kNemesis && c.op == "cont" &&
+            c.target == e.target) {
+          s.until = c.t1;
+          break;
+        }
+      }
+      h.stops.push_back(s);
+    }
+  }
+  std::sort(calls.begin(), calls.end(), [&](std::size_t a, std::size_t b) {
+    return ev[a].t0 < ev[b].t0;
+  });
+  Holdings::Latest l;
+  for (std::size_t i : calls) {
+    const Event& e = ev[i];
+    if (l.handle == nullptr || e.t1 > l.t1) {
+      if (l.handle != nullptr && *l.handle != e.handle) {
+        l.t1_other = l.t1;
+        l.has_other = true;
+      }
+      l.t1 = e.t1;
+      l.handle = &e.handle;
+    } else if (*l.handle != e.handle && (!l.has_other || e.t1 > l.t1_other)) {
+      l.t1_other = e.t1;
+      l.has_other = true;
+    }
+    h.call_t0s.push_back(e.t0);
+    h.call_latest.push_back(l);
+  }
 }
+
+}  // namespace
 
 std::optional<std::int64_t> TimeoutNanos(const std::string& arg) {
   if (arg == "inf" || arg.empty()) return std::nullopt;
@@ -258,6 +301,7 @@ Holdings DeriveIntervals(const History& history) {
     }
     iv.may_end = std::max(iv.may_begin, until);
   }
+  BuildIndexes(history, out);
   return out;
 }
 

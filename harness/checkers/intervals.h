@@ -76,6 +76,24 @@ struct Holdings {
   std::vector<Interval> intervals;  // in order of their acquire
   std::int64_t origin = 0;          // smallest t0: times print relative to it
   std::int64_t end = 0;             // largest t1
+
+  // Indexes for Contended() and StoppedDuring(), built by DeriveIntervals
+  // so that those answer in O(log n).
+  struct Latest {  // the two latest-ending calls of different handles
+    std::int64_t t1 = 0;
+    const std::string* handle = nullptr;
+    std::int64_t t1_other = 0;  // latest t1 of a handle other than `handle`
+    bool has_other = false;
+  };
+  std::vector<std::int64_t> may_begins;   // sorted
+  std::vector<std::int64_t> may_end_max;  // prefix max, same order
+  std::vector<std::int64_t> call_t0s;     // acquires and queries, sorted
+  std::vector<Latest> call_latest;        // prefix, same order
+  struct Stop {
+    int worker;
+    std::int64_t from, until;
+  };
+  std::vector<Stop> stops;  // SIGSTOP .. next SIGCONT (or the end)
 };
 
 Holdings DeriveIntervals(const History& history);
@@ -94,9 +112,11 @@ const Interval* LastBefore(const Holdings& h, const std::string& handle,
 // flock probe). A refusal or an is_locked true that was not contended is a
 // lie.
 bool Contended(const History& history, const Holdings& h, std::size_t i);
+// Whether any interval may overlap [t0, t1].
+bool MayBeHeld(const Holdings& h, std::int64_t t0, std::int64_t t1);
 // Whether the nemesis had `worker` stopped (SIGSTOP until the next cont,
 // or the end) at some time in [t0, t1]: its calls' durations mean nothing.
-bool StoppedDuring(const History& history, int worker, std::int64_t t0,
+bool StoppedDuring(const Holdings& h, int worker, std::int64_t t0,
                    std::int64_t t1);
 // True when an acquire refused (AlreadyLocked / LockTimeout).
 bool IsRefused(const Event& e);

@@ -148,3 +148,67 @@ TEST(IntervalsRaceTest, ContendedCountsCallsInFlight) {
 
 }  // namespace
 }  // namespace lockstress
+
+namespace lockstress {
+namespace {
+
+TEST(IntervalsIndexTest, ContendedAgreesWithAPlainScan) {
+  // A pseudo-random history: the indexed answers equal a brute-force scan.
+  HistoryBuilder b;
+  unsigned x = 12345;
+  auto next = [&x] { return x = x * 1103515245 + 12345, (x >> 8) % 1000; };
+  for (int i = 0; i < 300; ++i) {
+    double t0 = next() * 10.0;
+    double t1 = t0 + next() % 50;
+    std::string handle = "w" + std::to_string(next() % 4) + ".h0";
+    switch (next() % 4) {
+      case 0:
+        b.Ok(handle, "acquire", t0, t1);
+        break;
+      case 1:
+        b.Ok(handle, "release", t0, t1, "");
+        break;
+      case 2:
+        b.Err(handle, "acquire", ErrorKind::kAlreadyLocked, t0, t1, "0");
+        break;
+      default:
+        b.Query(handle, "is_locked", true, t0, t1);
+        break;
+    }
+  }
+  const History& hist = b.history();
+  Holdings h = DeriveIntervals(hist);
+  for (std::size_t i = 0; i < hist.events.size(); ++i) {
+    const Event& e = hist.events[i];
+    bool expect = false;
+    for (const Interval& iv : h.intervals) {
+      if (iv.MayOverlaps(e.t0, e.t1)) expect = true;
+    }
+    for (const Event& o : hist.events) {
+      if (o.handle != e.handle && o.op != "release" && o.t0 <= e.t1 &&
+          o.t1 >= e.t0) {
+        expect = true;
+      }
+    }
+    EXPECT_EQ(Contended(hist, h, i), expect) << i;
+  }
+}
+
+constexpr auto Ns = HistoryBuilder::Ns;
+
+TEST(IntervalsIndexTest, StoppedDuring) {
+  HistoryBuilder b;
+  b.Nemesis("stop", 2, 10, 11);
+  b.Nemesis("cont", 2, 20, 21);
+  b.Nemesis("stop", 3, 30, 31);
+  Holdings h = DeriveIntervals(b.history());
+  EXPECT_TRUE(StoppedDuring(h, 2, Ns(0), Ns(12)));
+  EXPECT_TRUE(StoppedDuring(h, 2, Ns(15), Ns(16)));
+  EXPECT_FALSE(StoppedDuring(h, 2, Ns(0), Ns(5)));
+  EXPECT_FALSE(StoppedDuring(h, 2, Ns(22), Ns(25)));
+  EXPECT_TRUE(StoppedDuring(h, 3, Ns(1000), Ns(2000)));  // never continued
+  EXPECT_FALSE(StoppedDuring(h, 1, Ns(0), Ns(2000)));
+}
+
+}  // namespace
+}  // namespace lockstress

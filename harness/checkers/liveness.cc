@@ -47,7 +47,7 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     }
     std::optional<std::int64_t> d = TimeoutNanos(e.arg);
     if (waited <= bound || (d && *d == 0) ||
-        StoppedDuring(history, e.worker, e.t0, e.t1)) {
+        StoppedDuring(h, e.worker, e.t0, e.t1)) {
       continue;
     }
     std::vector<std::size_t> others;

@@ -48,7 +48,7 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     ++judged;
     const std::int64_t took = e.t1 - e.t0;
     // A stopped worker answers late through no fault of the lock.
-    const bool stopped = StoppedDuring(history, e.worker, e.t0, e.t1);
+    const bool stopped = StoppedDuring(h, e.worker, e.t0, e.t1);
     const bool refused = e.outcome == Outcome::kErr &&
                          (e.kind == ErrorKind::kAlreadyLocked ||
                           e.kind == ErrorKind::kLockTimeout);
