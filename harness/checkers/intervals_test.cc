@@ -194,8 +194,6 @@ TEST(IntervalsIndexTest, ContendedAgreesWithAPlainScan) {
   }
 }
 
-constexpr auto Ns = HistoryBuilder::Ns;
-
 TEST(IntervalsIndexTest, StoppedDuring) {
   HistoryBuilder b;
   b.Nemesis("stop", 2, 10, 11);
