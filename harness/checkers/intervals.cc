@@ -190,7 +190,8 @@ Holdings DeriveIntervals(const History& history) {
   }
   std::map<std::string, HandleState> state;
   std::vector<std::size_t> dead;  // intervals ended by death: may_end later
-  std::vector<std::size_t> breaks;  // successful breaks so far
+  // The latest end of a successful break so far.
+  std::int64_t last_break_t1 = std::numeric_limits<std::int64_t>::min();
   auto& ivs = out.intervals;
 
   auto die = [&](int worker, std::int64_t t0, std::size_t i) {
@@ -224,9 +225,7 @@ Holdings DeriveIntervals(const History& history) {
         iv.worker = e.worker;
         iv.shared = e.op == "acquire_shared";
         iv.certain = e.outcome == Outcome::kOk;
-        for (std::size_t b : breaks) {  // a break raced with this acquire
-          if (ev[b].t1 >= e.t0) iv.certain = false;
-        }
+        if (last_break_t1 >= e.t0) iv.certain = false;  // raced a break
         iv.sure_begin = e.t1;
         iv.may_begin = e.t0;
         iv.sure_end = iv.may_end = out.end;
@@ -266,7 +265,7 @@ Holdings DeriveIntervals(const History& history) {
       st.open.reset();
       st.depth = 0;
     } else if (e.op == "break" && e.outcome == Outcome::kOk) {
-      breaks.push_back(i);
+      last_break_t1 = std::max(last_break_t1, e.t1);
       for (auto& [handle, other] : state) {
         if (!other.open) continue;
         Interval& iv = ivs[*other.open];
