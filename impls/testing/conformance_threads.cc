@@ -1,0 +1,122 @@
+// Conformance within one process: two objects in two threads (`threads`),
+// and shared mode (`shared`) across processes.
+#include <atomic>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "impls/testing/conformance_checks.h"
+#include "impls/testing/conformance_macros.h"
+
+namespace lockstress::testing {
+namespace {
+
+constexpr int kIterationsPerThread = 500;
+
+// The witness. The counter is incremented non-atomically: a relaxed load,
+// a yield, then a relaxed store, so concurrent increments are lost exactly
+// as with a plain int, without the undefined behaviour of a data race
+// (and without ThreadSanitizer reports: it cannot see that a kernel lock
+// orders the critical sections).
+struct Witness {
+  std::atomic<int> counter{0};
+  std::atomic<int> inside{0};
+  std::atomic<int> overlaps{0};
+  std::mutex mu;
+  std::string first_error;  // guarded by mu
+
+  void Fail(const std::string& what) {
+    std::lock_guard<std::mutex> guard(mu);
+    if (first_error.empty()) first_error = what;
+  }
+};
+
+void Contend(Lock& lock, Witness& w, std::latch& start) {
+  const ImplInfo& info = lock.info();
+  // Bounded where possible, so that a broken lock cannot hang the test.
+  const Timeout wait = info.features.has(Feature::kTimeout)
+                           ? Timeout::After(kHandshake)
+                           : Timeout::Forever();
+  start.arrive_and_wait();
+  for (int i = 0; i < kIterationsPerThread; ++i) {
+    Status s = lock.Acquire(wait);
+    if (!s.ok()) return w.Fail("acquire: " + s.ToString());
+    if (w.inside.fetch_add(1) != 0) w.overlaps.fetch_add(1);
+    int value = w.counter.load(std::memory_order_relaxed);
+    std::this_thread::yield();
+    w.counter.store(value + 1, std::memory_order_relaxed);
+    w.inside.fetch_sub(1);
+    s = lock.Release();
+    if (!s.ok()) return w.Fail("release: " + s.ToString());
+  }
+}
+
+}  // namespace
+
+AssertionResult ChecksMutualExclusionAcrossThreads(const std::string& impl,
+                                                   const std::string& dir) {
+  if (FeatureSkipReason(impl, Feature::kThreads)) {
+    return ::testing::AssertionSuccess() << "threads not declared";
+  }
+  const std::string path = dir + "/threads";
+  CONF_NEW_LOCK(a, impl, path);
+  CONF_NEW_LOCK(b, impl, path);
+  Witness w;
+  std::latch start(2);
+  std::thread ta([&] { Contend(*a, w, start); });
+  std::thread tb([&] { Contend(*b, w, start); });
+  ta.join();
+  tb.join();
+  const int expected = 2 * kIterationsPerThread;
+  CONF_EXPECT(w.first_error.empty()) << w.first_error;
+  const int total = w.counter.load();
+  CONF_EXPECT(w.overlaps.load() == 0 && total == expected)
+      << w.overlaps.load() << " times both threads were inside at once; "
+      << "witness counter " << total << ", expected " << expected << ": "
+      << expected - total << " increments lost";
+  return ::testing::AssertionSuccess();
+}
+
+AssertionResult ChecksSharedReadersExcludeWriter(const std::string& impl,
+                                                 const std::string& dir) {
+  if (FeatureSkipReason(impl, Feature::kShared)) {
+    return ::testing::AssertionSuccess() << "shared not declared";
+  }
+  const std::string path = dir + "/shared";
+  CONF_NEW_LOCK(a, impl, path);
+  const Timeout once = TryOnceTimeout(a->info());
+  const std::string busy = BusyKindFor(a->info());
+  {
+    // Readers together; a writer waits for all of them.
+    CONF_CHILD_HOLDER(reader, impl, path, "shared");
+    Status s = a->AcquireShared(once);
+    std::string writer = ProbeFromChild(impl, path, "exclusive");
+    if (s.ok()) (void)a->Release();
+    std::string writer_one_left = ProbeFromChild(impl, path, "exclusive");
+    std::string released = reader->Release();
+    CONF_EXPECT_OK(s);
+    CONF_EXPECT(writer == busy) << "a writer among two readers got " << writer;
+    CONF_EXPECT(writer_one_left == busy)
+        << "a writer with one reader left got " << writer_one_left;
+    CONF_EXPECT(released == "Ok") << "the reader's release: " << released;
+  }
+  CONF_EXPECT_PROBE(impl, path, "exclusive", "Ok");
+  {
+    // A writer alone: no reader, no other writer.
+    CONF_CHILD_HOLDER(writer, impl, path, "exclusive");
+    Status s = a->AcquireShared(once);
+    if (s.ok()) (void)a->Release();
+    std::string reader = ProbeFromChild(impl, path, "shared");
+    std::string released = writer->Release();
+    CONF_EXPECT(KindName(s.kind()) == busy)
+        << "a reader while a writer holds got " << s.ToString();
+    CONF_EXPECT(reader == busy) << "another process reading got " << reader;
+    CONF_EXPECT(released == "Ok") << "the writer's release: " << released;
+  }
+  CONF_EXPECT_OK(a->AcquireShared(once));
+  CONF_EXPECT_OK(a->Release());
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace lockstress::testing
