@@ -109,7 +109,7 @@ TEST_P(ConformanceTest, SharedReadersExcludeWriter) {
 
 INSTANTIATE_TEST_SUITE_P(
     Registry, ConformanceTest, ::testing::ValuesIn(ImplNames(false)),
-    [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+    TestNameOf);
 
 }  // namespace
 }  // namespace lockstress::testing

@@ -1,5 +1,6 @@
 #include "impls/testing/conformance_util.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -52,6 +53,14 @@ std::vector<std::string> ImplNames(bool with_null) {
     if (with_null || e.info.name != "null") names.push_back(e.info.name);
   }
   return names;
+}
+
+std::string TestNameOf(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 bool IsPlaceholder(const std::string& impl) {

@@ -25,6 +25,8 @@ namespace lockstress::testing {
 
 // Registry names, in registry order; without "null" unless asked.
 std::vector<std::string> ImplNames(bool with_null);
+// A gtest parameter name for an implementation: "zc-simple" -> "zc_simple".
+std::string TestNameOf(const ::testing::TestParamInfo<std::string>& info);
 // True when the implementation's factory is a placeholder returning nullptr.
 bool IsPlaceholder(const std::string& impl);
 // The ImplInfo of a registered implementation (aborts on unknown names).
