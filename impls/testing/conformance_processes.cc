@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -21,7 +23,7 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kIterationsPerChild = 200;
+constexpr int kIterationsPerChild = 100;
 // Time spent inside each critical section between the read and the write
 // of the counter, to give a broken lock every chance to overlap.
 constexpr std::chrono::microseconds kInside{50};
@@ -46,9 +48,38 @@ bool WriteCounter(const std::string& file, int value) {
   return ok;
 }
 
+// Shared by the two contending children through a MAP_SHARED file, so the
+// one inside can wait (boundedly) for evidence that the other contends: in
+// Acquire, inside as well (an overlap), or done. Without it a loaded
+// machine may run one child to the end before the other starts, and a
+// broken lock would pass. With a working lock the other child is blocked
+// in Acquire, so the wait ends at once. Lock-free atomics work across
+// processes on shared memory.
+struct SharedWitness {
+  std::atomic<int> contending;
+  std::atomic<int> inside;
+  std::atomic<int> finished;
+};
+static_assert(std::atomic<int>::is_always_lock_free);
+constexpr milliseconds kAwaitOther{2};
+
+SharedWitness* MapWitness(const std::string& file) {
+  int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return nullptr;
+  void* p = MAP_FAILED;
+  if (ftruncate(fd, sizeof(SharedWitness)) == 0) {
+    p = mmap(nullptr, sizeof(SharedWitness), PROT_READ | PROT_WRITE,
+             MAP_SHARED, fd, 0);
+  }
+  close(fd);
+  return p == MAP_FAILED ? nullptr : static_cast<SharedWitness*>(p);
+}
+
+// Busy: a yield here would cost a whole timeslice on a loaded machine.
 void SpinFor(std::chrono::microseconds d) {
   Clock::time_point until = Clock::now() + d;
-  while (Clock::now() < until) sched_yield();
+  while (Clock::now() < until) {
+  }
 }
 
 // Whether any open descriptor of `pid` refers to `file` (proc(5),
@@ -72,7 +103,7 @@ bool HasOpen(pid_t pid, const std::string& file) {
 
 }  // namespace
 
-// args: impl path counter_file marker_file iterations.
+// args: impl path counter_file marker_file iterations witness_file.
 //
 //   parent                    child 1, child 2 (conf_contend)
 //     | <------------ "ready" | (both, lock objects made)
@@ -82,7 +113,12 @@ bool HasOpen(pid_t pid, const std::string& file) {
 //     |                        |      unlink marker; release
 //     | <------ "done OVERLAPS"| exit 0 (or "error ..." and exit 61)
 LOCKSTRESS_CHILD_ROLE(conf_contend) {
-  if (args.size() != 5) return kChildBadUsage;
+  if (args.size() != 6) return kChildBadUsage;
+  SharedWitness* w = MapWitness(args[5]);
+  if (w == nullptr) {
+    ChildSay("error cannot map " + args[5]);
+    return kChildFailed;
+  }
   auto lock = NewLock(args[0], args[1], milliseconds(2));
   if (!lock.ok()) {
     ChildSay("error " + lock.status().ToString());
@@ -96,10 +132,19 @@ LOCKSTRESS_CHILD_ROLE(conf_contend) {
   if (ChildReadLine() != "go") return kChildNoParent;
   int overlaps = 0;
   for (int i = 0; i < iterations; ++i) {
+    w->contending.fetch_add(1);
     Status s = (*lock)->Acquire(wait);
+    w->contending.fetch_sub(1);
     if (!s.ok()) {
+      w->finished.fetch_add(1);
       ChildSay("error acquire: " + s.ToString());
       return kChildFailed;
+    }
+    w->inside.fetch_add(1);
+    Clock::time_point until = Clock::now() + kAwaitOther;
+    while (w->contending.load() == 0 && w->inside.load() == 1 &&
+           w->finished.load() == 0 && Clock::now() < until) {
+      sched_yield();
     }
     int fd = open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
                   0644);
@@ -114,12 +159,15 @@ LOCKSTRESS_CHILD_ROLE(conf_contend) {
       return kChildFailed;
     }
     if (mine) unlink(marker.c_str());
+    w->inside.fetch_sub(1);
     s = (*lock)->Release();
     if (!s.ok()) {
+      w->finished.fetch_add(1);
       ChildSay("error release: " + s.ToString());
       return kChildFailed;
     }
   }
+  w->finished.fetch_add(1);
   ChildSay("done " + std::to_string(overlaps));
   return kChildOk;
 }
@@ -162,9 +210,12 @@ AssertionResult ChecksNoLostIncrementsAcrossProcesses(const std::string& impl,
   const std::string path = dir + "/contention";
   const std::string counter = dir + "/contention-counter";
   const std::string marker = dir + "/contention-inside";
+  const std::string witness = dir + "/contention-witness";
   CONF_EXPECT(WriteCounter(counter, 0)) << "cannot write " << counter;
-  const std::vector<std::string> args = {impl, path, counter, marker,
-                                         std::to_string(kIterationsPerChild)};
+  const std::vector<std::string> args = {impl,    path,
+                                         counter, marker,
+                                         std::to_string(kIterationsPerChild),
+                                         witness};
   std::vector<ChildProcess> children;
   for (int i = 0; i < 2; ++i) {
     children.push_back(ChildProcess::Start("conf_contend", args));

@@ -12,16 +12,27 @@
 namespace lockstress::testing {
 namespace {
 
-constexpr int kIterationsPerThread = 500;
+constexpr int kIterationsPerThread = 200;
+// The longest the thread inside waits for the other to show up.
+constexpr std::chrono::milliseconds kAwaitOther{2};
 
 // The witness. The counter is incremented non-atomically: a relaxed load,
 // a yield, then a relaxed store, so concurrent increments are lost exactly
 // as with a plain int, without the undefined behaviour of a data race
 // (and without ThreadSanitizer reports: it cannot see that a kernel lock
 // orders the critical sections).
+//
+// Scheduling must not hide a broken lock (on a loaded machine one thread
+// may run all its iterations before the other is scheduled), so the thread
+// inside waits, briefly and boundedly, for evidence that the other one is
+// contending: in Acquire (contending), inside too (an overlap), or done.
+// With a working lock the other is blocked in Acquire, so the wait ends at
+// once.
 struct Witness {
   std::atomic<int> counter{0};
   std::atomic<int> inside{0};
+  std::atomic<int> contending{0};
+  std::atomic<int> finished{0};
   std::atomic<int> overlaps{0};
   std::mutex mu;
   std::string first_error;  // guarded by mu
@@ -40,16 +51,30 @@ void Contend(Lock& lock, Witness& w, std::latch& start) {
                            : Timeout::Forever();
   start.arrive_and_wait();
   for (int i = 0; i < kIterationsPerThread; ++i) {
+    w.contending.fetch_add(1);
     Status s = lock.Acquire(wait);
-    if (!s.ok()) return w.Fail("acquire: " + s.ToString());
+    w.contending.fetch_sub(1);
+    if (!s.ok()) {
+      w.Fail("acquire: " + s.ToString());
+      break;
+    }
     if (w.inside.fetch_add(1) != 0) w.overlaps.fetch_add(1);
+    const auto until = std::chrono::steady_clock::now() + kAwaitOther;
+    while (w.contending.load() == 0 && w.inside.load() == 1 &&
+           w.finished.load() == 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::yield();
+    }
     int value = w.counter.load(std::memory_order_relaxed);
     std::this_thread::yield();
     w.counter.store(value + 1, std::memory_order_relaxed);
     w.inside.fetch_sub(1);
     s = lock.Release();
-    if (!s.ok()) return w.Fail("release: " + s.ToString());
+    if (!s.ok()) {
+      w.Fail("release: " + s.ToString());
+      break;
+    }
   }
+  w.finished.fetch_add(1);
 }
 
 }  // namespace
