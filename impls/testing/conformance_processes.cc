@@ -127,13 +127,12 @@ LOCKSTRESS_CHILD_ROLE(conf_contend) {
   const std::string& counter = args[2];
   const std::string& marker = args[3];
   const int iterations = std::atoi(args[4].c_str());
-  const Timeout wait = WaitTimeout((*lock)->info());
   ChildSay("ready");
   if (ChildReadLine() != "go") return kChildNoParent;
   int overlaps = 0;
   for (int i = 0; i < iterations; ++i) {
     w->contending.fetch_add(1);
-    Status s = (*lock)->Acquire(wait);
+    Status s = AcquireWithin(**lock, kHandshake);
     w->contending.fetch_sub(1);
     if (!s.ok()) {
       w->finished.fetch_add(1);

@@ -44,15 +44,10 @@ struct Witness {
 };
 
 void Contend(Lock& lock, Witness& w, std::latch& start) {
-  const ImplInfo& info = lock.info();
-  // Bounded where possible, so that a broken lock cannot hang the test.
-  const Timeout wait = info.features.has(Feature::kTimeout)
-                           ? Timeout::After(kHandshake)
-                           : Timeout::Forever();
   start.arrive_and_wait();
   for (int i = 0; i < kIterationsPerThread; ++i) {
     w.contending.fetch_add(1);
-    Status s = lock.Acquire(wait);
+    Status s = AcquireWithin(lock, kHandshake);
     w.contending.fetch_sub(1);
     if (!s.ok()) {
       w.Fail("acquire: " + s.ToString());

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <utility>
 
 namespace lockstress::testing {
@@ -97,9 +98,19 @@ Timeout TryOnceTimeout(const ImplInfo& info) {
   return Timeout::Forever();
 }
 
-Timeout WaitTimeout(const ImplInfo& info) {
-  if (info.features.has(Feature::kBlocking)) return Timeout::Forever();
-  return Timeout::After(kHandshake);
+Status AcquireWithin(Lock& lock, milliseconds bound) {
+  const FeatureSet& f = lock.info().features;
+  if (f.has(Feature::kTimeout)) return lock.Acquire(Timeout::After(bound));
+  if (f.has(Feature::kBlocking)) return lock.Acquire(Timeout::Forever());
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  for (;;) {
+    Status s = lock.Acquire(Timeout::NonBlocking());
+    if (s.kind() != ErrorKind::kAlreadyLocked ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return s;
+    }
+    std::this_thread::yield();
+  }
 }
 
 std::string BusyKindFor(const ImplInfo& info) {

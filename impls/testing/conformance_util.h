@@ -40,8 +40,11 @@ StatusOr<std::unique_ptr<Lock>> NewLock(
 // The quickest way to try once that `info` supports: NonBlocking, else a
 // short After, else Forever (which must then not be needed: the lock free).
 Timeout TryOnceTimeout(const ImplInfo& info);
-// A wait that ends when the lock is freed: Forever, else After(kHandshake).
-Timeout WaitTimeout(const ImplInfo& info);
+// Waits for the lock at most `bound`, however the implementation can wait:
+// After(bound) with `timeout`, else Forever with `blocking`, else NonBlocking
+// tries repeated (with a yield) until the bound. The bound keeps a broken
+// lock from hanging a test.
+Status AcquireWithin(Lock& lock, std::chrono::milliseconds bound);
 
 // Acquire in mode "exclusive" or "shared".
 Status AcquireIn(Lock& lock, const std::string& mode, Timeout timeout);
