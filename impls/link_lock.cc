@@ -183,16 +183,8 @@ class LinkMechanism final : public Mechanism {
                         lock_path_ + " is not a link to " + unique_path_ +
                         ")");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("link/between_unlinks");
-    if (os_.Unlink(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_, "link/between_unlinks",
+                               lock_path_, /*lock_is_directory=*/false);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
@@ -201,15 +193,11 @@ class LinkMechanism final : public Mechanism {
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat lock {};
-    if (os_.Lstat(lock_path_.c_str(), &lock) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &lock);
+    if (!there.ok() || !*there) return there;
     struct stat mine {};
-    if (os_.Lstat(unique_path_.c_str(), &mine) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", unique_path_, errno);
-    }
+    there = LockEntryExists(os_, unique_path_, &mine);
+    if (!there.ok() || !*there) return there;
     return SameInode(mine, lock) && mine.st_nlink == 2;
   }
 

@@ -112,16 +112,9 @@ class MkdirMechanism final : public Mechanism {
                     "the lock was broken and is now held by another owner (" +
                         unique_path_ + " is not there)");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("mkdir/between_unlink_and_rmdir");
-    if (os_.Rmdir(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "rmdir", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_,
+                               "mkdir/between_unlink_and_rmdir", lock_path_,
+                               /*lock_is_directory=*/true);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
@@ -130,10 +123,8 @@ class MkdirMechanism final : public Mechanism {
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &st);
+    if (!there.ok() || !*there) return there;
     if (!S_ISDIR(st.st_mode)) return false;  // a planted symlink or file
     if (os_.Lstat(unique_path_.c_str(), &st) == 0) return S_ISREG(st.st_mode);
     if (errno == ENOENT || errno == ENOTDIR) return false;
