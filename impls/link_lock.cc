@@ -77,6 +77,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/lock_path_state.h"
 
 namespace lockstress {
 namespace {
@@ -169,14 +170,9 @@ class LinkMechanism final : public Mechanism {
 
   Status Release() override {
     struct stat lock {};
-    if (os_.Lstat(lock_path_.c_str(), &lock) != 0) {
-      int err = errno;
+    if (Status s = LstatAtRelease(os_, lock_path_, &lock); !s.ok()) {
       RemoveUnique();
-      if (err == ENOENT) {
-        return Status(ErrorKind::kNotLocked, lock_path_,
-                      "the lock was broken: " + lock_path_ + " is gone");
-      }
-      return LockPathError(ErrorKind::kUnlockError, "lstat", lock_path_, err);
+      return s;
     }
     struct stat mine {};
     bool have_unique = os_.Lstat(unique_path_.c_str(), &mine) == 0;
@@ -187,36 +183,21 @@ class LinkMechanism final : public Mechanism {
                         lock_path_ + " is not a link to " + unique_path_ +
                         ")");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("link/between_unlinks");
-    if (os_.Unlink(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_, "link/between_unlinks",
+                               lock_path_, /*lock_is_directory=*/false);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
-    struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) == 0) return true;
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
+    return LockEntryExists(os_, lock_path_);
   }
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat lock {};
-    if (os_.Lstat(lock_path_.c_str(), &lock) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &lock);
+    if (!there.ok() || !*there) return there;
     struct stat mine {};
-    if (os_.Lstat(unique_path_.c_str(), &mine) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", unique_path_, errno);
-    }
+    there = LockEntryExists(os_, unique_path_, &mine);
+    if (!there.ok() || !*there) return there;
     return SameInode(mine, lock) && mine.st_nlink == 2;
   }
 

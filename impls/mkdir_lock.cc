@@ -66,6 +66,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/lock_path_state.h"
 
 namespace lockstress {
 namespace {
@@ -100,14 +101,7 @@ class MkdirMechanism final : public Mechanism {
 
   Status Release() override {
     struct stat dir {};
-    if (os_.Lstat(lock_path_.c_str(), &dir) != 0) {
-      if (errno == ENOENT) {
-        return Status(ErrorKind::kNotLocked, lock_path_,
-                      "the lock was broken: " + lock_path_ + " is gone");
-      }
-      return LockPathError(ErrorKind::kUnlockError, "lstat", lock_path_,
-                           errno);
-    }
+    if (Status s = LstatAtRelease(os_, lock_path_, &dir); !s.ok()) return s;
     StatusOr<bool> mine = IAmLocking(false);
     if (!mine.ok()) {
       return Status(ErrorKind::kUnlockError, lock_path_,
@@ -118,31 +112,19 @@ class MkdirMechanism final : public Mechanism {
                     "the lock was broken and is now held by another owner (" +
                         unique_path_ + " is not there)");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("mkdir/between_unlink_and_rmdir");
-    if (os_.Rmdir(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "rmdir", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_,
+                               "mkdir/between_unlink_and_rmdir", lock_path_,
+                               /*lock_is_directory=*/true);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
-    struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) == 0) return true;
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
+    return LockEntryExists(os_, lock_path_);
   }
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &st);
+    if (!there.ok() || !*there) return there;
     if (!S_ISDIR(st.st_mode)) return false;  // a planted symlink or file
     if (os_.Lstat(unique_path_.c_str(), &st) == 0) return S_ISREG(st.st_mode);
     if (errno == ENOENT || errno == ENOTDIR) return false;
