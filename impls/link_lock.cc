@@ -125,11 +125,14 @@ class LinkMechanism final : public Mechanism {
   LinkMechanism(const LockOptions& options, const std::string& lock_path)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
-        unique_path_(DirectoryOf(options.path) + "/" +
-                     UniqueName(os_, options.threaded) + "." +
-                     PathHash(options.path)) {}
+        path_(options.path),
+        threaded_(options.threaded),
+        unique_path_(UniquePath()) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_path_ = UniquePath();
     // Held already: answer without creating and deleting a unique file,
     // which would wake every other waiter's inotify watch (see "Waiting").
     struct stat seen {};
@@ -218,7 +221,14 @@ class LinkMechanism final : public Mechanism {
 
   Os& os_;
   const std::string lock_path_;
-  const std::string unique_path_;
+  std::string UniquePath() const {
+    return DirectoryOf(path_) + "/" + UniqueName(os_, threaded_) + "." +
+           PathHash(path_);
+  }
+
+  const std::string path_;
+  const bool threaded_;
+  std::string unique_path_;  // set by the last try
 };
 
 // threaded=true (the registered form) and threaded=false, which names no

@@ -77,9 +77,13 @@ class MkdirMechanism final : public Mechanism {
   MkdirMechanism(const LockOptions& options, const std::string& lock_path)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
-        unique_path_(lock_path + "/" + UniqueName(os_, options.threaded)) {}
+        threaded_(options.threaded),
+        unique_path_(UniquePath()) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_path_ = UniquePath();
     if (os_.Mkdir(lock_path_.c_str(), 0777) != 0) {
       int err = errno;
       if (err != EEXIST) {
@@ -194,7 +198,12 @@ class MkdirMechanism final : public Mechanism {
 
   Os& os_;
   const std::string lock_path_;
-  const std::string unique_path_;
+  std::string UniquePath() const {
+    return lock_path_ + "/" + UniqueName(os_, threaded_);
+  }
+
+  const bool threaded_;
+  std::string unique_path_;  // set by the last try
 };
 
 const ImplInfo& MkdirInfo(bool threaded) {

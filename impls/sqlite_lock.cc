@@ -133,10 +133,14 @@ class SqliteMechanism final : public Mechanism {
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         db_path_(db_path),
         lock_file_(std::move(lock_file_name)),
-        unique_name_(UniqueName(os_, options.threaded)) {}
+        threaded_(options.threaded),
+        unique_name_(UniqueName(os_, threaded_)) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
     const ErrorKind kind = ErrorKind::kLockFailed;
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_name_ = UniqueName(os_, threaded_);
     if (Status s = Open(kind); !s.ok()) return s;
     // The database's write lock held by a contender's transaction is
     // contention, not failure: after a short wait it counts as busy, and the
@@ -334,7 +338,8 @@ class SqliteMechanism final : public Mechanism {
   Os& os_;
   const std::string db_path_;
   const std::string lock_file_;    // the key: absolute PATH.lock
-  const std::string unique_name_;  // HOSTNAME-TID-PID of the making thread
+  const bool threaded_;
+  std::string unique_name_;  // HOSTNAME-TID-PID of the last try's thread
   DbPtr db_;                       // opened at first use
 };
 

@@ -139,8 +139,11 @@ TEST(SqliteLock, HolderInAnotherProcessExcludes) {
   EXPECT_EQ(Rows(lock->lock_path()),
             (std::vector<Row>{{path + ".lock", child_name}}));
 
-  // A blocked waiter gets it when the holder releases.
+  // A blocked waiter gets it when the holder releases. The row names the
+  // thread that acquired, not the one that made the object.
+  std::string waiter_name;
   std::future<Status> got = std::async(std::launch::async, [&] {
+    waiter_name = MyUniqueName();
     return lock->Acquire(Timeout::After(kHandshake));
   });
   ASSERT_TRUE(child.WriteLine("release"));
@@ -149,7 +152,8 @@ TEST(SqliteLock, HolderInAnotherProcessExcludes) {
   ASSERT_EQ(got.wait_for(kHandshake), std::future_status::ready);
   EXPECT_TRUE(got.get().ok());
   EXPECT_EQ(Rows(lock->lock_path()),
-            (std::vector<Row>{{path + ".lock", MyUniqueName()}}));
+            (std::vector<Row>{{path + ".lock", waiter_name}}));
+  EXPECT_NE(waiter_name, MyUniqueName());
   ASSERT_TRUE(lock->Release().ok());
 }
 
