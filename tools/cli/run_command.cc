@@ -71,7 +71,7 @@ Status Probe(Target& t, const std::string& log_dir) {
   if (!conn.ok()) return conn.status();
   if (t.label.rfind("driver", 0) == 0) t.label = (*conn)->greeting().name;
   t.features = (*conn)->greeting().features;
-  (*conn)->Quit(Clock::now() + std::chrono::seconds(5));
+  (*conn)->Quit(Clock::now() + std::chrono::seconds(2));
   return Status::Ok();
 }
 
