@@ -233,7 +233,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       std::vector<CheckRecord> records =
           CheckHistory(*history, t.label, sc.name, sc.properties, {});
       int pass = 0, fail = 0, skip = 0;
-      for (const CheckRecord& r : records) {
+      for (CheckRecord& r : records) {
+        // The scenario's labelled expectation, where the verdict differs.
+        std::string expected = sc.Expected(r.property, t.features);
+        if (r.status != "skip" && r.status != expected) {
+          r.detail += " [scenario expects " + expected + "]";
+        }
         pass += r.status == "pass";
         fail += r.status == "fail";
         skip += r.status == "skip";
