@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "harness/scenario/scenario.h"
 #include "lockstress/registry.h"
 
 namespace lockstress::cli {
+namespace {
 
-int RunList(const std::string& what, std::ostream& out, std::ostream& err) {
-  if (what != "impls") {
-    err << fmt::format("lockstress list: unknown list '{}' (known: impls)\n",
-                       what);
-    return 2;
-  }
+int ListImpls(std::ostream& out) {
   out << fmt::format("{:<10} {:<9} {:<4} {:<26} {}\n", "NAME", "OWNER", "NFS",
                      "MODEL", "FEATURES");
   for (const ImplEntry& e : AllImpls()) {
@@ -21,6 +18,34 @@ int RunList(const std::string& what, std::ostream& out, std::ostream& err) {
                        i.model.substr(0, 26), i.features.ToString());
   }
   return 0;
+}
+
+}  // namespace
+
+int RunList(const std::string& what, const std::string& scenarios_dir,
+            std::ostream& out, std::ostream& err) {
+  if (what == "impls") return ListImpls(out);
+  if (what == "suites") {
+    for (const std::string& s : ListSuites(scenarios_dir)) out << s << "\n";
+    return 0;
+  }
+  if (what == "scenarios") {
+    for (const std::string& suite : ListSuites(scenarios_dir)) {
+      StatusOr<std::vector<Scenario>> all = LoadSuite(scenarios_dir, suite);
+      if (!all.ok()) {
+        err << "lockstress list: " << all.status().message() << "\n";
+        return 2;
+      }
+      for (const Scenario& s : *all) {
+        out << fmt::format("{:<40} {}\n", s.name, s.description);
+      }
+    }
+    return 0;
+  }
+  err << fmt::format(
+      "lockstress list: unknown list '{}' (known: impls, scenarios, suites)\n",
+      what);
+  return 2;
 }
 
 }  // namespace lockstress::cli

@@ -1,4 +1,4 @@
-// `lockstress list`: what is available, as a table.
+// `lockstress list [impls|scenarios|suites]`.
 #ifndef LOCKSTRESS_TOOLS_CLI_LIST_COMMAND_H_
 #define LOCKSTRESS_TOOLS_CLI_LIST_COMMAND_H_
 
@@ -7,9 +7,9 @@
 
 namespace lockstress::cli {
 
-// what: "impls" (the default), or later "scenarios" / "suites".
-// Returns the exit code.
-int RunList(const std::string& what, std::ostream& out, std::ostream& err);
+// Returns the exit code (2 for an unknown list).
+int RunList(const std::string& what, const std::string& scenarios_dir,
+            std::ostream& out, std::ostream& err);
 
 }  // namespace lockstress::cli
 

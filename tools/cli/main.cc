@@ -1,27 +1,103 @@
 // lockstress: the command-line tool.
+//   lockstress run [--impl NAME,...|all] [--driver 'CMD']... [--suite NAME]
+//                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
+//                  [--duration S] [--junit FILE]
+//   lockstress list [impls|scenarios|suites]
+//   lockstress check RUN_DIR
+//   lockstress selfcheck [--dir DIR]
+// Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <string>
 
+#include "harness/orchestrator/interrupt.h"
+#include "tools/cli/check_command.h"
 #include "tools/cli/list_command.h"
+#include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
 
+namespace {
+
+std::string ScenariosDir() {
+  const char* env = getenv("LOCKSTRESS_SCENARIOS");
+  return env != nullptr ? env : std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios";
+}
+
+std::string WorkerPath() {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "lockstress-worker").string();
+}
+
+int SelfCheck(const std::string& dir_option) {
+  // Always a fresh directory (under --dir when given), removed afterwards.
+  std::filesystem::path base = dir_option.empty()
+                                   ? std::filesystem::temp_directory_path()
+                                   : std::filesystem::path(dir_option);
+  if (!std::filesystem::is_directory(base)) {
+    std::cerr << fmt::format("lockstress selfcheck: --dir '{}' is not a directory\n",
+                             dir_option);
+    return 2;
+  }
+  std::string tmpl = (base / "lockstress-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    std::cerr << fmt::format("lockstress selfcheck: cannot create a directory in '{}'\n",
+                             base.string());
+    return 2;
+  }
+  int code = lockstress::cli::RunSelfCheck(tmpl, std::cout);
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+  return code;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // First, before any thread exists: SIGINT/SIGTERM become a flag.
+  lockstress::InterruptWatcher interrupt;
   CLI::App app{"lockstress: stress and conformance tests for file locks"};
   app.require_subcommand(1);
 
   std::string list_what = "impls";
-  CLI::App* list = app.add_subcommand("list", "List implementations");
-  list->add_option("what", list_what, "impls");
+  CLI::App* list = app.add_subcommand("list", "List implementations, scenarios or suites");
+  list->add_option("what", list_what, "impls | scenarios | suites");
 
-  std::string dir;
-  CLI::App* run = app.add_subcommand(
-      "run", "Run the implementations' self-check (the harness grows here)");
-  run->add_option("--dir", dir, "Directory to lock in (default: a fresh one)");
+  lockstress::cli::RunOptions run_options;
+  std::string impl_list;
+  std::uint64_t seed = 0;
+  double duration = 0;
+  CLI::App* run = app.add_subcommand("run", "Run implementations through scenarios");
+  run->add_option("--impl", impl_list, "NAME,... or all (default: all)");
+  run->add_option("--driver", run_options.drivers,
+                  "A command that speaks driver protocol v1 (repeatable)");
+  run->add_option("--suite", run_options.suite, "Suite (default: conformance)");
+  run->add_option("--scenario", run_options.scenario_files,
+                  "Scenario file instead of a suite (repeatable)")
+      ->check(CLI::ExistingFile);
+  run->add_option("--dir", run_options.dir,
+                  "Where the directories under test are made (default: the run directory)");
+  run->add_option("--out", run_options.out,
+                  "Run directory (default: ./lockstress-runs/<timestamp>)");
+  CLI::Option* seed_opt = run->add_option("--seed", seed, "PRNG seed (default: random)");
+  CLI::Option* duration_opt =
+      run->add_option("--duration", duration, "Seconds, for stress scenarios")
+          ->check(CLI::PositiveNumber);
+  run->add_option("--junit", run_options.junit, "Also write JUnit XML here");
+
+  std::string check_dir;
+  CLI::App* check = app.add_subcommand("check", "Check a stored run again");
+  check->add_option("RUN_DIR", check_dir, "A run directory")->required();
+
+  std::string selfcheck_dir;
+  CLI::App* selfcheck = app.add_subcommand(
+      "selfcheck", "Quick smoke test of every built-in implementation");
+  selfcheck->add_option("--dir", selfcheck_dir, "Directory to lock in");
 
   try {
     app.parse(argc, argv);
@@ -30,29 +106,19 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  if (*list) return lockstress::cli::RunList(list_what, std::cout, std::cerr);
+  if (*list) return lockstress::cli::RunList(list_what, ScenariosDir(), std::cout, std::cerr);
+  if (*check) return lockstress::cli::RunCheck(check_dir, std::cout, std::cerr);
+  if (*selfcheck) return SelfCheck(selfcheck_dir);
   if (*run) {
-    // Always a fresh directory (under --dir when given), removed afterwards:
-    // nothing is left behind in the user's directory.
-    std::filesystem::path base =
-        dir.empty() ? std::filesystem::temp_directory_path()
-                    : std::filesystem::path(dir);
-    if (!std::filesystem::is_directory(base)) {
-      std::cerr << fmt::format("lockstress run: --dir '{}' is not a directory\n",
-                               dir);
-      return 2;
+    std::stringstream names(impl_list);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (!name.empty()) run_options.impls.push_back(name);
     }
-    std::string tmpl = (base / "lockstress-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      std::cerr << fmt::format("lockstress run: cannot create a directory in '{}'\n",
-                               base.string());
-      return 2;
-    }
-    dir = tmpl;
-    int code = lockstress::cli::RunSelfCheck(dir, std::cout);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    return code;
+    if (*seed_opt) run_options.seed = seed;
+    if (*duration_opt) run_options.duration_s = duration;
+    run_options.scenarios_dir = ScenariosDir();
+    run_options.worker = WorkerPath();
+    return lockstress::cli::RunRun(run_options, interrupt, std::cout, std::cerr);
   }
   return 2;
 }

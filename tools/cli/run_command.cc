@@ -1,0 +1,271 @@
+#include "tools/cli/run_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "harness/orchestrator/scenario_runner.h"
+#include "harness/orchestrator/scratch_dir.h"
+#include "harness/orchestrator/worker_connection.h"
+#include "harness/scenario/generator.h"
+#include "harness/scenario/scenario.h"
+#include "lockstress/registry.h"
+#include "tools/cli/check_command.h"
+#include "tools/cli/results.h"
+
+namespace lockstress::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Target {
+  std::string label;
+  std::vector<std::string> argv;
+  Ownership ownership = Ownership::kProcess;
+  FeatureSet features;  // from the greeting
+};
+
+// "conformance/basic" -> "conformance_basic": one path component.
+std::string Flat(std::string s) {
+  for (char& c : s) {
+    if (c == '/') c = '_';
+  }
+  return s;
+}
+
+StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
+  std::vector<Target> out;
+  std::vector<std::string> names;
+  bool all = o.impls.empty() && o.drivers.empty();
+  for (const std::string& name : o.impls) {
+    if (name == "all") {
+      all = true;
+    } else {
+      names.push_back(name);
+    }
+  }
+  if (all) {
+    for (const ImplEntry& e : AllImpls()) {
+      // An implementation still under construction makes no object; `all`
+      // leaves it out (asked for by name, its worker fails: exit 2).
+      if (e.make({.path = "/nonexistent/lockstress-probe"}) == nullptr) {
+        err << "lockstress run: leaving out " << e.info.name
+            << ": not implemented (its factory makes no lock object)\n";
+        continue;
+      }
+      names.push_back(e.info.name);
+    }
+  }
+  for (const std::string& name : names) {
+    const ImplEntry* e = FindImpl(name);
+    if (e == nullptr) {
+      return Status(ErrorKind::kError, "", "unknown implementation '" + name +
+                                               "' (lockstress list impls)");
+    }
+    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {}});
+  }
+  for (std::size_t i = 0; i < o.drivers.size(); ++i) {
+    out.push_back({fmt::format("driver{}", i + 1),
+                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {}});
+  }
+  return out;
+}
+
+// Starts one worker to read its greeting: names outside drivers, gives the
+// features, and fails early (exit 2) on drivers that do not greet.
+Status Probe(Target& t, const std::string& log_dir) {
+  StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
+      t.argv, log_dir + "/" + t.label + "-probe.log", t.label,
+      std::chrono::seconds(10));
+  if (!conn.ok()) return conn.status();
+  if (t.label.rfind("driver", 0) == 0) t.label = (*conn)->greeting().name;
+  t.features = (*conn)->greeting().features;
+  (*conn)->Quit(Clock::now() + std::chrono::seconds(2));
+  return Status::Ok();
+}
+
+StatusOr<std::string> MakeRunDir(const RunOptions& o) {
+  std::error_code ec;
+  if (!o.out.empty()) {
+    fs::create_directories(o.out, ec);
+    if (ec) return Status(ErrorKind::kError, o.out, ec.message());
+    return fs::absolute(o.out).string();
+  }
+  fs::path base = "lockstress-runs";
+  fs::create_directories(base, ec);
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  fs::path run = base / stamp;
+  for (int i = 2; fs::exists(run); ++i) run = base / fmt::format("{}-{}", stamp, i);
+  fs::create_directories(run, ec);
+  if (ec) return Status(ErrorKind::kError, run.string(), ec.message());
+  // `latest` is replaced atomically: a new link renamed over the old one.
+  fs::path tmp = base / ".latest.tmp";
+  fs::remove(tmp, ec);
+  fs::create_directory_symlink(run.filename(), tmp, ec);
+  if (!ec) fs::rename(tmp, base / "latest", ec);
+  return fs::absolute(run).string();
+}
+
+StatusOr<std::vector<Scenario>> Scenarios(const RunOptions& o) {
+  if (o.scenario_files.empty()) return LoadSuite(o.scenarios_dir, o.suite);
+  std::vector<Scenario> out;
+  for (const std::string& f : o.scenario_files) {
+    StatusOr<Scenario> s = LoadScenario(f);
+    if (!s.ok()) return s.status();
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+std::string Missing(FeatureSet need, FeatureSet have) {
+  FeatureSet missing;
+  for (Feature f : need.list()) {
+    if (!have.has(f)) missing.add(f);
+  }
+  return missing.ToString();
+}
+
+}  // namespace
+
+int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
+           std::ostream& out, std::ostream& err) {
+  StatusOr<std::vector<Scenario>> scenarios = Scenarios(o);
+  if (!scenarios.ok()) {
+    err << "lockstress run: " << scenarios.status().message() << "\n";
+    return 2;
+  }
+  StatusOr<std::vector<Target>> targets = Targets(o, err);
+  if (!targets.ok()) {
+    err << "lockstress run: " << targets.status().message() << "\n";
+    return 2;
+  }
+  StatusOr<std::string> run_dir = MakeRunDir(o);
+  if (!run_dir.ok()) {
+    err << "lockstress run: " << run_dir.status().ToString() << "\n";
+    return 2;
+  }
+  std::string scratch_parent = o.dir.empty() ? *run_dir : o.dir;
+  if (!fs::is_directory(scratch_parent)) {
+    err << fmt::format("lockstress run: --dir '{}' is not a directory\n", o.dir);
+    return 2;
+  }
+  fs::create_directories(*run_dir + "/logs");
+  Results results;
+  results.seed = o.seed ? *o.seed : std::random_device{}();
+  std::optional<std::chrono::milliseconds> duration;
+  if (o.duration_s) {
+    duration = std::chrono::milliseconds(static_cast<std::int64_t>(*o.duration_s * 1000));
+  }
+  bool tty = isatty(STDOUT_FILENO) == 1;
+  nlohmann::json cases = nlohmann::json::array();
+  std::size_t total = targets->size() * scenarios->size(), done = 0;
+  int failures = 0;
+  out << fmt::format("lockstress run: {} case(s), seed {}, run directory {}\n",
+                     total, results.seed, *run_dir);
+  for (Target& t : *targets) {
+    if (Status s = Probe(t, *run_dir + "/logs"); !s.ok()) {
+      err << "lockstress run: " << s.message() << "\n";
+      return 2;
+    }
+    for (const Scenario& sc : *scenarios) {
+      if (interrupt.interrupted()) {
+        err << "lockstress run: interrupted\n";
+        return 2;
+      }
+      ++done;
+      nlohmann::json c = {{"impl", t.label}, {"scenario", sc.name},
+                          {"properties", sc.properties}};
+      std::string missing = Missing(sc.required, t.features);
+      if (!missing.empty()) {
+        std::string why = "requires " + missing + ", which " + t.label +
+                          " does not declare";
+        for (const std::string& p : sc.properties) {
+          results.checks.push_back({t.label, sc.name, p, "skip", why});
+        }
+        c["skipped"] = why;
+        cases.push_back(c);
+        if (!tty) out << fmt::format("{} {}: skip ({})\n", t.label, sc.name, why);
+        continue;
+      }
+      StatusOr<std::unique_ptr<ScratchDir>> scratch =
+          ScratchDir::Create(scratch_parent, "lockstress-");
+      if (!scratch.ok()) {
+        err << "lockstress run: " << scratch.status().ToString() << "\n";
+        return 2;
+      }
+      std::string logs = fmt::format("{}/logs/{}/{}", *run_dir, t.label, Flat(sc.name));
+      fs::create_directories(logs);
+      std::size_t ops = 0;
+      RunSpec spec{.impl = t.label, .ownership = t.ownership,
+                   .driver_argv = t.argv, .scenario = sc.name,
+                   .seed = results.seed,
+                   .schedule = Generate(sc, results.seed, t.features, duration),
+                   .test_dir = (*scratch)->path(), .log_dir = logs};
+      spec.on_event = [&](const Event&) {
+        if (tty && ++ops % 25 == 0) {
+          out << fmt::format("\r[{}/{}] {} {}: {} ops, {} failed checks so far\x1b[K",
+                             done, total, t.label, sc.name, ops, failures)
+              << std::flush;
+        }
+      };
+      StatusOr<History> history = RunSchedule(spec, interrupt.flag());
+      if (!history.ok()) {
+        if (tty) out << "\n";
+        err << "lockstress run: " << history.status().message() << "\n";
+        return 2;
+      }
+      std::string rel = fmt::format("histories/{}/{}.jsonl", t.label, Flat(sc.name));
+      fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
+      if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
+        err << "lockstress run: " << s.ToString() << "\n";
+        return 2;
+      }
+      c["history"] = rel;
+      cases.push_back(c);
+      std::vector<CheckRecord> records =
+          CheckHistory(*history, t.label, sc.name, sc.properties, {});
+      int pass = 0, fail = 0, skip = 0;
+      for (CheckRecord& r : records) {
+        // The scenario's labelled expectation, where the verdict differs.
+        std::string expected = sc.Expected(r.property, t.features);
+        if (r.status != "skip" && r.status != expected) {
+          r.detail += " [scenario expects " + expected + "]";
+        }
+        pass += r.status == "pass";
+        fail += r.status == "fail";
+        skip += r.status == "skip";
+      }
+      failures += fail;
+      results.checks.insert(results.checks.end(), records.begin(), records.end());
+      std::string line = fmt::format("{} {}: {} ops, pass {} fail {} skip {}",
+                                     t.label, sc.name, history->events.size(),
+                                     pass, fail, skip);
+      if (tty) {
+        out << fmt::format("\r[{}/{}] {}\x1b[K", done, total, line) << std::flush;
+      } else {
+        out << line << "\n";
+      }
+    }
+  }
+  if (tty) out << "\n";
+  nlohmann::json index = {{"version", 1}, {"seed", results.seed}, {"cases", cases}};
+  Status wrote = WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
+  if (wrote.ok()) wrote = WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
+  if (wrote.ok() && !o.junit.empty()) wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
+  if (!wrote.ok()) {
+    err << "lockstress run: " << wrote.ToString() << "\n";
+    return 2;
+  }
+  PrintSummary(results, out);
+  return results.any_failed() ? 1 : 0;
+}
+
+}  // namespace lockstress::cli

@@ -1,0 +1,46 @@
+// `lockstress run`: every target (built-in implementation or outside driver)
+// through every scenario of a suite (or the given files), each case in a
+// fresh scratch directory; histories, logs and results.json go into the run
+// directory (./lockstress-runs/<timestamp>/ with a `latest` link unless
+// --out is given).
+//
+//   <run>/results.json                     the verdicts
+//   <run>/run.json                         the cases, for `lockstress check`
+//   <run>/histories/<impl>/<scenario>.jsonl
+//   <run>/logs/<impl>/<scenario>/worker-<n>.log
+//
+// Exit codes: 0 every check passed or skipped, 1 a check failed, 2 usage,
+// set-up or protocol errors (and interruption).
+#ifndef LOCKSTRESS_TOOLS_CLI_RUN_COMMAND_H_
+#define LOCKSTRESS_TOOLS_CLI_RUN_COMMAND_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/orchestrator/interrupt.h"
+
+namespace lockstress::cli {
+
+struct RunOptions {
+  std::vector<std::string> impls;    // names, or "all"; empty: all (unless drivers)
+  std::vector<std::string> drivers;  // shell commands speaking the protocol
+  std::string suite = "conformance";
+  std::vector<std::string> scenario_files;  // instead of the suite
+  std::string dir;                   // parent of the scratch directories
+  std::string out;                   // the run directory
+  std::optional<std::uint64_t> seed;
+  std::optional<double> duration_s;  // stress scenarios
+  std::string junit;
+  std::string scenarios_dir;         // where suites live
+  std::string worker;                // path of lockstress-worker
+};
+
+int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
+           std::ostream& out, std::ostream& err);
+
+}  // namespace lockstress::cli
+
+#endif  // LOCKSTRESS_TOOLS_CLI_RUN_COMMAND_H_
