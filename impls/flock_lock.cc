@@ -1,5 +1,143 @@
-// PLACEHOLDER: replaced by the real implementation in this same commit series.
+// flock: a BSD flock(2) lock on PATH itself, one open file per object.
+//
+// Model: the flock-based locks of Python's fasteners / filelock /
+//   portalocker, and SQLite's unix-flock VFS.
+// Mechanism: each object opens PATH (O_RDWR|O_CREAT, never truncated, never
+//   followed: lock_files.h) and takes flock(fd, LOCK_EX). Release is
+//   LOCK_UN, then close. The file is never deleted: deleting a lock file
+//   that others may have open lets two owners lock two different inodes.
+// Platform facts (flock(2)):
+//  - The lock belongs to the open file description. Two objects in one
+//    process open PATH separately, so they exclude each other like two
+//    processes ("threads" holds without a per-process table). Descriptors
+//    shared by dup(2) or fork(2) share the lock, which is why every lock
+//    descriptor is O_CLOEXEC: an exec'd child must not keep it (checked by
+//    flock_lock_test, NoLockDescriptorLeaksAcrossExec).
+//  - The kernel drops the lock when the last descriptor of the open file
+//    description is closed, so a holder killed by SIGKILL frees it at once:
+//    stale_recovery without break (checked by flock_lock_test,
+//    FreedWhenHolderIsKilled). Nothing outside the holder can break it,
+//    so `break` is not declared.
+//  - flock has no query operation. is_locked reads /proc/locks (proc(5),
+//    proc_locks.h), never probes by taking the lock.
+//  - NFS: since Linux 2.6.12 flock on NFS is emulated with fcntl byte-range
+//    locks on the whole file, so it then conflicts with fcntl locks and
+//    behaves like them; on FUSE and SMB mounts it may be local to the
+//    client. Hence nfs_safe is false.
+// Wait policy: kernel wait (flock without LOCK_NB); a finite deadline is
+//   kept by a per-thread timer signal (kernel_wait.h).
+// Process death: the kernel releases the lock when the holder's descriptor
+//   is closed at exit, whatever killed it.
+#include <cerrno>
+#include <optional>
+
 #include "impls/core/impl_entries.h"
+#include "impls/core/kernel_wait.h"
+#include "impls/core/lock_files.h"
+#include "impls/core/lock_object.h"
+#include "impls/core/proc_locks.h"
+
 namespace lockstress {
-ImplEntry FlockLockEntry() { return {ImplInfo{.name = "flock"}, [](const LockOptions&) { return std::unique_ptr<Lock>(); }}; }
+namespace {
+
+// Thread safety: used by its one LockObject, one thread at a time.
+class FlockMechanism final : public Mechanism {
+ public:
+  FlockMechanism(const LockOptions& options, const std::string& lock_path)
+      : os_(options.os != nullptr ? *options.os : Os::Default()),
+        path_(lock_path) {}
+
+  StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
+    StatusOr<UniqueFd> fd = Open();
+    if (!fd.ok()) return fd.status();
+    if (os_.Flock(fd->get(), LOCK_EX | LOCK_NB) == 0) {
+      fd_ = std::move(*fd);
+      return TryResult::kAcquired;
+    }
+    int err = errno;
+    if (err == EWOULDBLOCK) return TryResult::kBusy;  // fd closes here
+    return PosixError(ErrorKind::kLockFailed, "flock", path_, err);
+  }
+
+  bool WaitsInKernel() const override { return true; }
+
+  Status BlockingAcquire(LockMode /*mode*/, const Deadline& deadline) override {
+    StatusOr<UniqueFd> fd = Open();
+    if (!fd.ok()) return fd.status();
+    const int raw = fd->get();
+    Status s = WaitInKernel([&] { return os_.Flock(raw, LOCK_EX); }, deadline,
+                            path_, "flock");
+    if (s.ok()) fd_ = std::move(*fd);
+    return s;
+  }
+
+  Status Release() override {
+    Status s;
+    if (os_.Flock(fd_.get(), LOCK_UN) != 0) {
+      s = PosixError(ErrorKind::kUnlockError, "flock", path_, errno,
+                     "LOCK_UN failed; closing the descriptor drops it");
+    }
+    os_.Failpoint("flock/after_unlock_before_close");
+    fd_.reset();
+    return s;
+  }
+
+  StatusOr<bool> IsLocked(bool object_holds) override {
+    if (object_holds) return true;
+    struct stat st {};
+    if (os_.Lstat(path_.c_str(), &st) != 0) {
+      if (errno == ENOENT) return false;
+      return LockPathError(ErrorKind::kError, "lstat", path_, errno);
+    }
+    StatusOr<std::vector<KernelLockEntry>> held =
+        KernelLocksOn(st.st_dev, st.st_ino, "FLOCK");
+    if (!held.ok()) return held.status();
+    return !held->empty();
+  }
+
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
+
+  Status Break() override {
+    return Status(ErrorKind::kUnsupported, path_,
+                  "a flock lock cannot be broken from outside its holder");
+  }
+
+ private:
+  StatusOr<UniqueFd> Open() {
+    StatusOr<UniqueFd> fd = OpenLockFile(os_, path_, O_RDWR | O_CREAT);
+    if (fd.ok()) os_.Failpoint("flock/after_open");
+    return fd;
+  }
+
+  Os& os_;
+  const std::string path_;
+  UniqueFd fd_;  // open and locked while the object holds the lock
+};
+
+const ImplInfo& FlockInfo() {
+  static const ImplInfo* info = new ImplInfo{
+      .name = "flock",
+      .model = "flock(2) locks (fasteners, filelock, SQLite unix-flock)",
+      .mechanism = "flock(LOCK_EX) on PATH, one open file per object",
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kIsLocked, Feature::kIAmLocking, Feature::kThreads,
+                   Feature::kStaleRecovery},
+      .ownership = Ownership::kOpenFile,
+      .nfs_safe = false,
+      .wait_policy = "kernel wait; deadline by a per-thread timer signal",
+      .stale_bound = std::chrono::milliseconds(1000),
+      .failpoints = {"flock/after_open", "flock/after_unlock_before_close"},
+  };
+  return *info;
+}
+
+}  // namespace
+
+ImplEntry FlockLockEntry() {
+  return {FlockInfo(), [](const LockOptions& options) {
+            return MakeLockObject<FlockMechanism>(FlockInfo(), options,
+                                                  options.path);
+          }};
+}
+
 }  // namespace lockstress

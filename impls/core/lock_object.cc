@@ -120,8 +120,12 @@ Status LockObject::Release() {
   // This object does not hold it: lockfile's order of checks.
   StatusOr<bool> locked = mechanism_->IsLocked(false);
   if (!locked.ok()) {
-    return Status(ErrorKind::kNotLocked, lock_path_,
-                  "this object does not hold the lock");
+    // Not ours for sure; whose it is could not be read. Say so rather than
+    // guess NotLocked and hide the cause.
+    return Status(ErrorKind::kUnlockError, lock_path_,
+                  "this object does not hold the lock, and whether another "
+                  "owner does is unknown: " +
+                      locked.status().Describe());
   }
   if (*locked) {
     return Status(ErrorKind::kNotMyLock, lock_path_,
