@@ -6,6 +6,8 @@
 //   followed: lock_files.h) and takes flock(fd, LOCK_EX). Release is
 //   LOCK_UN, then close. The file is never deleted: deleting a lock file
 //   that others may have open lets two owners lock two different inodes.
+//   Open, hold and release are HeldDescriptorMechanism's
+//   (impls/core/held_descriptor.h); this file gives it the flock calls.
 // Platform facts (flock(2)):
 //  - The lock belongs to the open file description. Two objects in one
 //    process open PATH separately, so they exclude each other like two
@@ -28,90 +30,45 @@
 //   kept by a per-thread timer signal (kernel_wait.h).
 // Process death: the kernel releases the lock when the holder's descriptor
 //   is closed at exit, whatever killed it.
-#include <cerrno>
-#include <optional>
+#include <sys/file.h>
 
+#include <cerrno>
+
+#include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
-#include "impls/core/kernel_wait.h"
-#include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
-#include "impls/core/proc_locks.h"
 
 namespace lockstress {
 namespace {
 
 // Thread safety: used by its one LockObject, one thread at a time.
-class FlockMechanism final : public Mechanism {
+class FlockMechanism final : public HeldDescriptorMechanism {
  public:
   FlockMechanism(const LockOptions& options, const std::string& lock_path)
-      : os_(options.os != nullptr ? *options.os : Os::Default()),
-        path_(lock_path) {}
-
-  StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
-    StatusOr<UniqueFd> fd = Open();
-    if (!fd.ok()) return fd.status();
-    if (os_.Flock(fd->get(), LOCK_EX | LOCK_NB) == 0) {
-      fd_ = std::move(*fd);
-      return TryResult::kAcquired;
-    }
-    int err = errno;
-    if (err == EWOULDBLOCK) return TryResult::kBusy;  // fd closes here
-    return PosixError(ErrorKind::kLockFailed, "flock", path_, err);
-  }
-
-  bool WaitsInKernel() const override { return true; }
-
-  Status BlockingAcquire(LockMode /*mode*/, const Deadline& deadline) override {
-    StatusOr<UniqueFd> fd = Open();
-    if (!fd.ok()) return fd.status();
-    const int raw = fd->get();
-    Status s = WaitInKernel([&] { return os_.Flock(raw, LOCK_EX); }, deadline,
-                            path_, "flock");
-    if (s.ok()) fd_ = std::move(*fd);
-    return s;
-  }
-
-  Status Release() override {
-    Status s;
-    if (os_.Flock(fd_.get(), LOCK_UN) != 0) {
-      s = PosixError(ErrorKind::kUnlockError, "flock", path_, errno,
-                     "LOCK_UN failed; closing the descriptor drops it");
-    }
-    os_.Failpoint("flock/after_unlock_before_close");
-    fd_.reset();
-    return s;
-  }
+      : HeldDescriptorMechanism(
+            options, lock_path,
+            {.lock_call = "flock",
+             .wait_call = "flock",
+             .unlock_detail = "LOCK_UN failed; closing the descriptor drops it",
+             .after_open = "flock/after_open",
+             .after_unlock = "flock/after_unlock_before_close",
+             .break_refusal =
+                 "a flock lock cannot be broken from outside its holder"}) {}
 
   StatusOr<bool> IsLocked(bool object_holds) override {
     if (object_holds) return true;
-    struct stat st {};
-    if (os_.Lstat(path_.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", path_, errno);
-    }
-    StatusOr<std::vector<KernelLockEntry>> held =
-        KernelLocksOn(st.st_dev, st.st_ino, "FLOCK");
-    if (!held.ok()) return held.status();
-    return !held->empty();
+    return FlockHeldOn(os(), path());
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
-
-  Status Break() override {
-    return Status(ErrorKind::kUnsupported, path_,
-                  "a flock lock cannot be broken from outside its holder");
+ protected:
+  int LockNow(int fd, LockMode /*mode*/) override {
+    return os().Flock(fd, LOCK_EX | LOCK_NB);
   }
-
- private:
-  StatusOr<UniqueFd> Open() {
-    StatusOr<UniqueFd> fd = OpenLockFile(os_, path_, O_RDWR | O_CREAT);
-    if (fd.ok()) os_.Failpoint("flock/after_open");
-    return fd;
+  int LockWaiting(int fd, LockMode /*mode*/) override {
+    return os().Flock(fd, LOCK_EX);
   }
-
-  Os& os_;
-  const std::string path_;
-  UniqueFd fd_;  // open and locked while the object holds the lock
+  int Unlock(int fd) override { return os().Flock(fd, LOCK_UN); }
+  bool IsBusy(int err) const override { return err == EWOULDBLOCK; }
 };
 
 const ImplInfo& FlockInfo() {

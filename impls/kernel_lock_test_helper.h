@@ -149,6 +149,51 @@ inline void ReleaseChild(ChildProcess& child) {
   EXPECT_EQ(child.Wait(), kChildOk);
 }
 
+// What every kernel lock declares: `features`, open-file ownership, not
+// NFS-safe, and `failpoints` in order.
+inline void CheckDeclares(const std::string& impl, const std::string& features,
+                          const std::vector<std::string>& failpoints) {
+  const ImplEntry* entry = FindImpl(impl);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->info.features.ToString(), features);
+  EXPECT_EQ(entry->info.ownership, Ownership::kOpenFile);
+  EXPECT_FALSE(entry->info.nfs_safe);
+  EXPECT_EQ(entry->info.failpoints, failpoints);
+}
+
+// A second object of this process is a contender like another process,
+// and nobody can break the holder's lock.
+inline void CheckTwoObjectsOfOneProcessExclude(const std::string& impl) {
+  TempDir dir;
+  std::unique_ptr<Lock> a = NewLock(impl, dir.File("lock"));
+  std::unique_ptr<Lock> b = NewLock(impl, dir.File("lock"));
+  ASSERT_TRUE(a->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_EQ(b->IsLocked().value(), true);
+  EXPECT_EQ(b->IAmLocking().value(), false);
+  EXPECT_EQ(b->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  EXPECT_EQ(b->Acquire(Timeout::After(std::chrono::milliseconds(50))).kind(),
+            ErrorKind::kLockTimeout);
+  EXPECT_EQ(b->BreakLock().kind(), ErrorKind::kUnsupported);
+  ASSERT_TRUE(a->Release().ok());
+  EXPECT_TRUE(b->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(b->Release().ok());
+}
+
+// A path in a missing directory: LockFailed naming the path, timed or not;
+// not locked, and nothing left behind.
+inline void CheckBadPathIsLockFailed(const std::string& impl) {
+  TempDir dir;
+  std::unique_ptr<Lock> lock = NewLock(impl, dir.File("missing/lock"));
+  Status s = lock->Acquire(Timeout::After(std::chrono::seconds(1)));
+  EXPECT_EQ(s.kind(), ErrorKind::kLockFailed);
+  EXPECT_NE(s.ToString().find(dir.File("missing/lock")), std::string::npos);
+  EXPECT_EQ(lock->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kLockFailed);
+  EXPECT_EQ(lock->IsLocked().value(), false);
+  EXPECT_TRUE(ListDir(dir.path()).empty());
+}
+
 // Objects in threads exclude each other: never two inside at once.
 inline void CheckThreadsExclude(const std::string& impl) {
   TempDir dir;

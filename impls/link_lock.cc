@@ -77,6 +77,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/lock_path_state.h"
 
 namespace lockstress {
 namespace {
@@ -124,11 +125,14 @@ class LinkMechanism final : public Mechanism {
   LinkMechanism(const LockOptions& options, const std::string& lock_path)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
-        unique_path_(DirectoryOf(options.path) + "/" +
-                     UniqueName(os_, options.threaded) + "." +
-                     PathHash(options.path)) {}
+        path_(options.path),
+        threaded_(options.threaded),
+        unique_path_(UniquePath()) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_path_ = UniquePath();
     // Held already: answer without creating and deleting a unique file,
     // which would wake every other waiter's inotify watch (see "Waiting").
     struct stat seen {};
@@ -169,14 +173,9 @@ class LinkMechanism final : public Mechanism {
 
   Status Release() override {
     struct stat lock {};
-    if (os_.Lstat(lock_path_.c_str(), &lock) != 0) {
-      int err = errno;
+    if (Status s = LstatAtRelease(os_, lock_path_, &lock); !s.ok()) {
       RemoveUnique();
-      if (err == ENOENT) {
-        return Status(ErrorKind::kNotLocked, lock_path_,
-                      "the lock was broken: " + lock_path_ + " is gone");
-      }
-      return LockPathError(ErrorKind::kUnlockError, "lstat", lock_path_, err);
+      return s;
     }
     struct stat mine {};
     bool have_unique = os_.Lstat(unique_path_.c_str(), &mine) == 0;
@@ -187,36 +186,21 @@ class LinkMechanism final : public Mechanism {
                         lock_path_ + " is not a link to " + unique_path_ +
                         ")");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("link/between_unlinks");
-    if (os_.Unlink(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_, "link/between_unlinks",
+                               lock_path_, /*lock_is_directory=*/false);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
-    struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) == 0) return true;
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
+    return LockEntryExists(os_, lock_path_);
   }
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat lock {};
-    if (os_.Lstat(lock_path_.c_str(), &lock) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &lock);
+    if (!there.ok() || !*there) return there;
     struct stat mine {};
-    if (os_.Lstat(unique_path_.c_str(), &mine) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", unique_path_, errno);
-    }
+    there = LockEntryExists(os_, unique_path_, &mine);
+    if (!there.ok() || !*there) return there;
     return SameInode(mine, lock) && mine.st_nlink == 2;
   }
 
@@ -237,7 +221,14 @@ class LinkMechanism final : public Mechanism {
 
   Os& os_;
   const std::string lock_path_;
-  const std::string unique_path_;
+  std::string UniquePath() const {
+    return DirectoryOf(path_) + "/" + UniqueName(os_, threaded_) + "." +
+           PathHash(path_);
+  }
+
+  const std::string path_;
+  const bool threaded_;
+  std::string unique_path_;  // set by the last try
 };
 
 // threaded=true (the registered form) and threaded=false, which names no

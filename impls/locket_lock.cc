@@ -61,10 +61,10 @@
 #include <thread>
 #include <utility>
 
+#include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
-#include "impls/core/proc_locks.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -158,26 +158,14 @@ class LocketMechanism final : public Mechanism {
   }
 
   Status Release() override {
-    Status s;
-    if (os_.Flock(fd_.get(), LOCK_UN) != 0) {
-      s = LockPathError(ErrorKind::kUnlockError, "flock", path_, errno);
-    }
-    fd_.reset();  // closing frees the flock even when LOCK_UN failed
+    Status s = FlockUnlockAndClose(os_, fd_, path_);
     ThreadLockTable::Get().Release(key_);
     return s;
   }
 
   StatusOr<bool> IsLocked(bool object_holds) override {
     if (object_holds) return true;
-    struct stat st {};
-    if (os_.Lstat(path_.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", path_, errno);
-    }
-    StatusOr<std::vector<KernelLockEntry>> held =
-        KernelLocksOn(st.st_dev, st.st_ino, "FLOCK");
-    if (!held.ok()) return held.status();
-    return !held->empty();
+    return FlockHeldOn(os_, path_);
   }
 
   StatusOr<bool> IAmLocking(bool object_holds) override {

@@ -34,6 +34,7 @@
 #include <gtest/gtest.h>
 
 #include "impls/testing/child_process.h"
+#include "impls/testing/lock_roles.h"
 #include "impls/testing/test_dirs.h"
 #include "lockstress/os.h"
 #include "lockstress/registry.h"
@@ -44,11 +45,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 using testing::ChildProcess;
-using testing::ChildReadLine;
-using testing::ChildSay;
 using testing::kChildBadUsage;
-using testing::kChildFailed;
-using testing::kChildNoParent;
 using testing::kChildOk;
 using testing::kHandshake;
 using testing::TempDir;
@@ -57,9 +54,7 @@ std::unique_ptr<Lock> Make(const std::string& path, Os* os = nullptr) {
   LockOptions options;
   options.path = path;
   options.os = os;
-  StatusOr<std::unique_ptr<Lock>> lock = MakeLock("locket", options);
-  if (!lock.ok()) return nullptr;
-  return std::move(*lock);
+  return testing::MakeLockOrNull("locket", options);
 }
 
 // Tells when the lock object's thread has reached fstat, the last system
@@ -83,16 +78,7 @@ LOCKSTRESS_CHILD_ROLE(hold) {
   if (args.size() != 1) return kChildBadUsage;
   std::unique_ptr<Lock> lock = Make(args[0]);
   if (lock == nullptr) return kChildBadUsage;
-  Status s = lock->Acquire(Timeout::NonBlocking());
-  if (!s.ok()) {
-    ChildSay("error " + s.ToString());
-    return kChildFailed;
-  }
-  ChildSay("acquired");
-  if (ChildReadLine() != "release") return kChildNoParent;
-  s = lock->Release();
-  ChildSay(s.ok() ? "released" : "error " + s.ToString());
-  return s.ok() ? kChildOk : kChildFailed;
+  return testing::HoldForParent(*lock);
 }
 
 TEST(LocketLock, IsNotReentrant) {

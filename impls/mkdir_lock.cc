@@ -66,6 +66,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/lock_path_state.h"
 
 namespace lockstress {
 namespace {
@@ -76,9 +77,13 @@ class MkdirMechanism final : public Mechanism {
   MkdirMechanism(const LockOptions& options, const std::string& lock_path)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
-        unique_path_(lock_path + "/" + UniqueName(os_, options.threaded)) {}
+        threaded_(options.threaded),
+        unique_path_(UniquePath()) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_path_ = UniquePath();
     if (os_.Mkdir(lock_path_.c_str(), 0777) != 0) {
       int err = errno;
       if (err != EEXIST) {
@@ -100,14 +105,7 @@ class MkdirMechanism final : public Mechanism {
 
   Status Release() override {
     struct stat dir {};
-    if (os_.Lstat(lock_path_.c_str(), &dir) != 0) {
-      if (errno == ENOENT) {
-        return Status(ErrorKind::kNotLocked, lock_path_,
-                      "the lock was broken: " + lock_path_ + " is gone");
-      }
-      return LockPathError(ErrorKind::kUnlockError, "lstat", lock_path_,
-                           errno);
-    }
+    if (Status s = LstatAtRelease(os_, lock_path_, &dir); !s.ok()) return s;
     StatusOr<bool> mine = IAmLocking(false);
     if (!mine.ok()) {
       return Status(ErrorKind::kUnlockError, lock_path_,
@@ -118,31 +116,19 @@ class MkdirMechanism final : public Mechanism {
                     "the lock was broken and is now held by another owner (" +
                         unique_path_ + " is not there)");
     }
-    if (os_.Unlink(unique_path_.c_str()) != 0) {
-      return LockPathError(ErrorKind::kUnlockError, "unlink", unique_path_,
-                           errno);
-    }
-    os_.Failpoint("mkdir/between_unlink_and_rmdir");
-    if (os_.Rmdir(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kUnlockError, "rmdir", lock_path_,
-                           errno);
-    }
-    return Status::Ok();
+    return RemoveOwnerThenLock(os_, unique_path_,
+                               "mkdir/between_unlink_and_rmdir", lock_path_,
+                               /*lock_is_directory=*/true);
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
-    struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) == 0) return true;
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
+    return LockEntryExists(os_, lock_path_);
   }
 
   StatusOr<bool> IAmLocking(bool /*object_holds*/) override {
     struct stat st {};
-    if (os_.Lstat(lock_path_.c_str(), &st) != 0) {
-      if (errno == ENOENT) return false;
-      return LockPathError(ErrorKind::kError, "lstat", lock_path_, errno);
-    }
+    StatusOr<bool> there = LockEntryExists(os_, lock_path_, &st);
+    if (!there.ok() || !*there) return there;
     if (!S_ISDIR(st.st_mode)) return false;  // a planted symlink or file
     if (os_.Lstat(unique_path_.c_str(), &st) == 0) return S_ISREG(st.st_mode);
     if (errno == ENOENT || errno == ENOTDIR) return false;
@@ -212,7 +198,12 @@ class MkdirMechanism final : public Mechanism {
 
   Os& os_;
   const std::string lock_path_;
-  const std::string unique_path_;
+  std::string UniquePath() const {
+    return lock_path_ + "/" + UniqueName(os_, threaded_);
+  }
+
+  const bool threaded_;
+  std::string unique_path_;  // set by the last try
 };
 
 const ImplInfo& MkdirInfo(bool threaded) {

@@ -5,7 +5,9 @@
 // Mechanism: each object opens PATH (O_RDWR|O_CREAT, never truncated, never
 //   followed: lock_files.h) and sets F_WRLCK on the whole file (l_start 0,
 //   l_len 0 = to EOF and beyond) with F_OFD_SETLK / F_OFD_SETLKW. Release
-//   is F_UNLCK, then close. The file is never deleted.
+//   is F_UNLCK, then close. The file is never deleted. The code is
+//   OfdMechanism (impls/core/ofd_mechanism.h), shared with rw, without
+//   shared mode.
 // Platform facts (fcntl(2), "Open file description locks (non-POSIX)"):
 //  - l_pid must be 0, else EINVAL.
 //  - The lock belongs to the open file description, not the process: two
@@ -27,108 +29,12 @@
 //   descriptor closes at exit (checked by ofd_lock_test,
 //   FreedWhenHolderIsKilled); it cannot be broken from outside, so `break`
 //   is not declared.
-#include <cerrno>
-
 #include "impls/core/impl_entries.h"
-#include "impls/core/kernel_wait.h"
-#include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/ofd_mechanism.h"
 
 namespace lockstress {
 namespace {
-
-struct flock WholeFile(short type) {
-  struct flock fl {};
-  fl.l_type = type;
-  fl.l_whence = SEEK_SET;
-  fl.l_start = 0;
-  fl.l_len = 0;  // to the end of the file, however it grows
-  fl.l_pid = 0;  // required for OFD locks
-  return fl;
-}
-
-// Thread safety: used by its one LockObject, one thread at a time.
-class OfdMechanism final : public Mechanism {
- public:
-  OfdMechanism(const LockOptions& options, const std::string& lock_path)
-      : os_(options.os != nullptr ? *options.os : Os::Default()),
-        path_(lock_path) {}
-
-  StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
-    StatusOr<UniqueFd> fd = Open();
-    if (!fd.ok()) return fd.status();
-    struct flock fl = WholeFile(F_WRLCK);
-    if (os_.FcntlLock(fd->get(), F_OFD_SETLK, &fl) == 0) {
-      fd_ = std::move(*fd);
-      return TryResult::kAcquired;
-    }
-    int err = errno;
-    if (err == EAGAIN || err == EACCES) return TryResult::kBusy;
-    return PosixError(ErrorKind::kLockFailed, "fcntl(F_OFD_SETLK)", path_, err);
-  }
-
-  bool WaitsInKernel() const override { return true; }
-
-  Status BlockingAcquire(LockMode /*mode*/, const Deadline& deadline) override {
-    StatusOr<UniqueFd> fd = Open();
-    if (!fd.ok()) return fd.status();
-    const int raw = fd->get();
-    Status s = WaitInKernel(
-        [&] {
-          struct flock fl = WholeFile(F_WRLCK);
-          return os_.FcntlLock(raw, F_OFD_SETLKW, &fl);
-        },
-        deadline, path_, "fcntl(F_OFD_SETLKW)");
-    if (s.ok()) fd_ = std::move(*fd);
-    return s;
-  }
-
-  Status Release() override {
-    Status s;
-    struct flock fl = WholeFile(F_UNLCK);
-    if (os_.FcntlLock(fd_.get(), F_OFD_SETLK, &fl) != 0) {
-      s = PosixError(ErrorKind::kUnlockError, "fcntl(F_OFD_SETLK)", path_,
-                     errno, "F_UNLCK failed; closing the descriptor drops it");
-    }
-    os_.Failpoint("ofd/after_unlock_before_close");
-    fd_.reset();
-    return s;
-  }
-
-  StatusOr<bool> IsLocked(bool object_holds) override {
-    if (object_holds) return true;
-    StatusOr<UniqueFd> probe =
-        OpenLockFile(os_, path_, O_RDONLY, ErrorKind::kError);
-    if (!probe.ok()) {
-      if (probe.status().sys_errno() == ENOENT) return false;
-      return probe.status();
-    }
-    // Asking for F_WRLCK reports any lock, read or write.
-    struct flock fl = WholeFile(F_WRLCK);
-    if (os_.FcntlLock(probe->get(), F_OFD_GETLK, &fl) != 0) {
-      return PosixError(ErrorKind::kError, "fcntl(F_OFD_GETLK)", path_, errno);
-    }
-    return fl.l_type != F_UNLCK;
-  }
-
-  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
-
-  Status Break() override {
-    return Status(ErrorKind::kUnsupported, path_,
-                  "an OFD lock cannot be broken from outside its holder");
-  }
-
- private:
-  StatusOr<UniqueFd> Open() {
-    StatusOr<UniqueFd> fd = OpenLockFile(os_, path_, O_RDWR | O_CREAT);
-    if (fd.ok()) os_.Failpoint("ofd/after_open");
-    return fd;
-  }
-
-  Os& os_;
-  const std::string path_;
-  UniqueFd fd_;  // open and locked while the object holds the lock
-};
 
 const ImplInfo& OfdInfo() {
   static const ImplInfo* info = new ImplInfo{
@@ -154,7 +60,8 @@ const ImplInfo& OfdInfo() {
 ImplEntry OfdLockEntry() {
   return {OfdInfo(), [](const LockOptions& options) {
             return MakeLockObject<OfdMechanism>(OfdInfo(), options,
-                                                options.path);
+                                                options.path, "ofd",
+                                                /*offers_shared=*/false);
           }};
 }
 

@@ -65,6 +65,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/lock_path_state.h"
 
 namespace lockstress {
 namespace {
@@ -143,13 +144,7 @@ class PidfileMechanism final : public Mechanism {
       return LockPathError(ErrorKind::kUnlockError, "fstat", path_, errno);
     }
     struct stat now {};
-    if (os_.Lstat(path_.c_str(), &now) != 0) {
-      if (errno == ENOENT) {
-        return Status(ErrorKind::kNotLocked, path_,
-                      "the lock was broken: " + path_ + " is gone");
-      }
-      return LockPathError(ErrorKind::kUnlockError, "lstat", path_, errno);
-    }
+    if (Status s = LstatAtRelease(os_, path_, &now); !s.ok()) return s;
     std::string content;
     std::optional<pid_t> pid = ReadPid(&content);
     if (!SameInode(now, mine) || pid != os_.Getpid()) {
@@ -163,10 +158,7 @@ class PidfileMechanism final : public Mechanism {
   }
 
   StatusOr<bool> IsLocked(bool /*object_holds*/) override {
-    struct stat st {};
-    if (os_.Lstat(path_.c_str(), &st) == 0) return true;
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", path_, errno);
+    return LockEntryExists(os_, path_);
   }
 
   StatusOr<bool> IAmLocking(bool object_holds) override {

@@ -184,7 +184,8 @@ inline void CheckChildHolderThenStaleUntilBreak(const std::string& impl,
 
 // The former holder's release after a break: NotLocked when the lock is
 // free, NotMyLock when it was retaken (and the new lock stays intact).
-inline void CheckReleaseAfterBreak(const std::string& impl,
+// Nothing is left in `dir` afterwards.
+inline void CheckReleaseAfterBreak(const std::string& impl, const TempDir& dir,
                                    const std::string& path) {
   {
     ChildProcess child = ChildProcess::Start("hold", {impl, path});
@@ -207,6 +208,7 @@ inline void CheckReleaseAfterBreak(const std::string& impl,
     EXPECT_TRUE(*taker->IAmLocking());  // untouched by the failed release
     EXPECT_TRUE(taker->Release().ok());
   }
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
 }
 
 // A symlink planted at the lock path, pointing at a victim file: acquire
@@ -256,8 +258,8 @@ inline void CheckBusyAcquireLeavesNothing(const std::string& impl,
 }
 
 // Objects in two threads exclude each other, and a waiter is woken by the
-// release (well before its deadline).
-inline void CheckThreadsExclude(const std::string& impl,
+// release (well before its deadline). Nothing is left in `dir` afterwards.
+inline void CheckThreadsExclude(const std::string& impl, const TempDir& dir,
                                 const std::string& path) {
   auto holder = HoldInThread(impl, path);
   ASSERT_NE(holder, nullptr);
@@ -294,6 +296,23 @@ inline void CheckThreadsExclude(const std::string& impl,
   for (std::thread& t : workers) t.join();
   EXPECT_EQ(overlaps.load(), 0);
   EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+// Two objects of one owner (thread or process) are one owner, as in
+// lockfile: the second "acquires" the first one's lock, and the first
+// release frees it for both.
+inline void CheckTwoObjectsOfOneOwnerAreOneOwner(const std::string& impl,
+                                                 const TempDir& dir,
+                                                 const std::string& path) {
+  auto a = MakeTestLock(impl, path);
+  auto b = MakeTestLock(impl, path);
+  ASSERT_TRUE(a->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(*b->IAmLocking());
+  EXPECT_TRUE(b->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(a->Release().ok());
+  EXPECT_EQ(b->Release().kind(), ErrorKind::kNotLocked);
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
 }
 
 // A missing directory: LockFailed naming the path and the cause.

@@ -4,20 +4,9 @@
 
 #include "impls/core/kernel_wait.h"
 #include "impls/core/lock_files.h"
+#include "impls/core/whole_file_lock.h"
 
 namespace lockstress {
-namespace {
-
-struct flock WholeFile(short type) {
-  struct flock fl {};
-  fl.l_type = type;
-  fl.l_whence = SEEK_SET;
-  fl.l_start = 0;
-  fl.l_len = 0;  // to the end of the file, however it grows
-  return fl;
-}
-
-}  // namespace
 
 PosixLockTable& PosixLockTable::Process() {
   static PosixLockTable* table = new PosixLockTable();
@@ -82,7 +71,7 @@ StatusOr<TryResult> PosixLockTable::TryLock(const Ref& ref, const void* owner,
   // Another object of this process: the kernel would grant it to us too
   // (one process never conflicts with itself), so this check is the lock.
   if (e.owner != nullptr) return TryResult::kBusy;
-  struct flock fl = WholeFile(F_WRLCK);
+  struct flock fl = WholeFileLock(F_WRLCK);
   if (ref.os_->FcntlLock(e.fd.get(), F_SETLK, &fl) == 0) {
     e.owner = owner;
     e.granted = true;
@@ -122,7 +111,7 @@ Status PosixLockTable::WaitLock(const Ref& ref, const void* owner,
   Os& os = *ref.os_;
   Status s = WaitInKernel(
       [&] {
-        struct flock fl = WholeFile(F_WRLCK);
+        struct flock fl = WholeFileLock(F_WRLCK);
         return os.FcntlLock(fd, F_SETLKW, &fl);
       },
       deadline, path, "fcntl(F_SETLKW)");
@@ -145,7 +134,7 @@ Status PosixLockTable::Unlock(const Ref& ref, const void* owner,
                   "internal: this object does not own the inode's entry");
   }
   Status s;
-  struct flock fl = WholeFile(F_UNLCK);
+  struct flock fl = WholeFileLock(F_UNLCK);
   if (ref.os_->FcntlLock(e.fd.get(), F_SETLK, &fl) != 0) {
     s = PosixError(ErrorKind::kUnlockError, "fcntl(F_SETLK)", path, errno,
                    "F_UNLCK failed");
@@ -162,7 +151,7 @@ StatusOr<bool> PosixLockTable::IsLocked(const Ref& ref,
   Entry& e = *ref.entry_;
   if (e.owner != nullptr && e.granted) return true;
   // F_GETLK reports only other processes' locks, never our own.
-  struct flock fl = WholeFile(F_WRLCK);
+  struct flock fl = WholeFileLock(F_WRLCK);
   if (ref.os_->FcntlLock(e.fd.get(), F_GETLK, &fl) != 0) {
     return PosixError(ErrorKind::kError, "fcntl(F_GETLK)", path, errno);
   }

@@ -13,15 +13,10 @@ namespace {
 constexpr char kImpl[] = "posix";
 
 TEST(PosixLockTest, DeclaresWhatItOffers) {
-  const ImplEntry* entry = FindImpl(kImpl);
-  ASSERT_NE(entry, nullptr);
-  EXPECT_EQ(entry->info.features.ToString(),
-            "blocking,nonblocking,timeout,is_locked,i_am_locking,reentrant,"
-            "stale_recovery,threads");
-  EXPECT_EQ(entry->info.ownership, Ownership::kOpenFile);
-  EXPECT_EQ(entry->info.failpoints,
-            (std::vector<std::string>{"posix/after_open",
-                                      "posix/after_unlock_before_close"}));
+  CheckDeclares(kImpl,
+                "blocking,nonblocking,timeout,is_locked,i_am_locking,reentrant,"
+                "stale_recovery,threads",
+                {"posix/after_open", "posix/after_unlock_before_close"});
 }
 
 // The platform fact the table exists for: a raw open + close of the file by
@@ -100,13 +95,7 @@ TEST(PosixLockTest, ReentrantHoldsAreCounted) {
 }
 
 TEST(PosixLockTest, BadPathIsLockFailedAndLeavesNothing) {
-  TempDir dir;
-  std::unique_ptr<Lock> lock = NewLock(kImpl, dir.File("missing/lock"));
-  Status s = lock->Acquire(Timeout::After(std::chrono::seconds(1)));
-  EXPECT_EQ(s.kind(), ErrorKind::kLockFailed);
-  EXPECT_NE(s.ToString().find(dir.File("missing/lock")), std::string::npos);
-  EXPECT_EQ(lock->IsLocked().value(), false);
-  EXPECT_TRUE(ListDir(dir.path()).empty());
+  CheckBadPathIsLockFailed(kImpl);
 }
 
 TEST(PosixLockTest, FailpointsArePassed) { CheckFailpointsArePassed(kImpl); }

@@ -10,14 +10,10 @@ constexpr char kImpl[] = "rw";
 constexpr std::chrono::milliseconds kShort{200};
 
 TEST(RwLockTest, DeclaresWhatItOffers) {
-  const ImplEntry* entry = FindImpl(kImpl);
-  ASSERT_NE(entry, nullptr);
-  EXPECT_EQ(entry->info.features.ToString(),
-            "blocking,nonblocking,timeout,is_locked,i_am_locking,shared,"
-            "stale_recovery,threads");
-  EXPECT_EQ(entry->info.failpoints,
-            (std::vector<std::string>{"rw/after_open",
-                                      "rw/after_unlock_before_close"}));
+  CheckDeclares(kImpl,
+                "blocking,nonblocking,timeout,is_locked,i_am_locking,shared,"
+                "stale_recovery,threads",
+                {"rw/after_open", "rw/after_unlock_before_close"});
 }
 
 TEST(RwLockTest, TwoReadersTogetherAcrossProcesses) {

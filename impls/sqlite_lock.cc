@@ -52,8 +52,10 @@
 //    syscall table); failpoints still do.
 //
 // Wait policy: the database's write lock is held only for a few statements,
-// so waiting for it is bounded separately with sqlite3_busy_timeout (2 s);
-// an SQLITE_BUSY that outlasts it is LockFailed with SQLite's message. The
+// so waiting for it is bounded separately with sqlite3_busy_timeout: 100 ms
+// in a try, after which the try counts as busy (contention, not failure),
+// and 2 s for release and queries, after which SQLITE_BUSY is an error with
+// SQLite's message. The
 // lock itself is polled by LockObject: back-off 1..max_poll_interval ms,
 // woken early by inotify on the directory.
 //
@@ -64,6 +66,7 @@
 // API, processes and threads, the stale row of a SIGKILLed holder until
 // break, release after a break, two locks sharing one database, symlinks.
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -82,6 +85,8 @@ namespace {
 
 constexpr char kDatabaseName[] = ".lockstress-locks.sqlite";
 constexpr int kBusyTimeoutMs = 2000;
+// A try's wait for the database's own write lock (see TryAcquire).
+constexpr int kTryBusyTimeoutMs = 100;
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -128,12 +133,24 @@ class SqliteMechanism final : public Mechanism {
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         db_path_(db_path),
         lock_file_(std::move(lock_file_name)),
-        unique_name_(UniqueName(os_, options.threaded)) {}
+        threaded_(options.threaded),
+        unique_name_(UniqueName(os_, threaded_)) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
     const ErrorKind kind = ErrorKind::kLockFailed;
+    // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
+    // not be the thread that made the object: named afresh at each try.
+    unique_name_ = UniqueName(os_, threaded_);
     if (Status s = Open(kind); !s.ok()) return s;
-    if (Status s = Exec("BEGIN IMMEDIATE", kind); !s.ok()) return s;
+    // The database's write lock held by a contender's transaction is
+    // contention, not failure: after a short wait it counts as busy, and the
+    // LockObject's deadline decides how long to keep trying.
+    sqlite3_busy_timeout(db_.get(), kTryBusyTimeoutMs);
+    int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr,
+                          nullptr);
+    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return TryResult::kBusy;
+    if (rc != SQLITE_OK) return Error("BEGIN IMMEDIATE", kind);
     Transaction txn(db_.get());
     os_.Failpoint("sqlite/after_begin");
     StatusOr<std::optional<std::string>> holder = Holder(kind);
@@ -211,6 +228,10 @@ class SqliteMechanism final : public Mechanism {
     } else if (errno != ENOENT) {
       return LockPathError(kind, "lstat", db_path_, errno);
     } else if (os_.Lstat(DirectoryOf(db_path_).c_str(), &st) != 0) {
+      return LockPathError(kind, "open", db_path_, errno);
+    } else if (access(DirectoryOf(db_path_).c_str(), W_OK | X_OK) != 0) {
+      // SQLite falls back to a read-only open of the missing file and then
+      // reports that open's ENOENT; the real cause is the directory.
       return LockPathError(kind, "open", db_path_, errno);
     }
     sqlite3* raw = nullptr;
@@ -317,7 +338,8 @@ class SqliteMechanism final : public Mechanism {
   Os& os_;
   const std::string db_path_;
   const std::string lock_file_;    // the key: absolute PATH.lock
-  const std::string unique_name_;  // HOSTNAME-TID-PID of the making thread
+  const bool threaded_;
+  std::string unique_name_;  // HOSTNAME-TID-PID of the last try's thread
   DbPtr db_;                       // opened at first use
 };
 

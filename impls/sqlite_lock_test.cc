@@ -27,6 +27,7 @@
 
 #include "impls/core/lock_files.h"
 #include "impls/testing/child_process.h"
+#include "impls/testing/lock_roles.h"
 #include "impls/testing/test_dirs.h"
 #include "lockstress/os.h"
 #include "lockstress/registry.h"
@@ -36,11 +37,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::ChildProcess;
-using testing::ChildReadLine;
-using testing::ChildSay;
 using testing::kChildBadUsage;
-using testing::kChildFailed;
-using testing::kChildNoParent;
 using testing::kChildOk;
 using testing::kHandshake;
 using testing::TempDir;
@@ -50,9 +47,7 @@ constexpr char kDb[] = ".lockstress-locks.sqlite";
 std::unique_ptr<Lock> Make(const std::string& path) {
   LockOptions options;
   options.path = path;
-  StatusOr<std::unique_ptr<Lock>> lock = MakeLock("sqlite", options);
-  if (!lock.ok()) return nullptr;
-  return std::move(*lock);
+  return testing::MakeLockOrNull("sqlite", options);
 }
 
 using Row = std::pair<std::string, std::string>;  // lock_file, unique_name
@@ -96,16 +91,7 @@ LOCKSTRESS_CHILD_ROLE(hold) {
   if (args.size() != 1) return kChildBadUsage;
   std::unique_ptr<Lock> lock = Make(args[0]);
   if (lock == nullptr) return kChildBadUsage;
-  Status s = lock->Acquire(Timeout::NonBlocking());
-  if (!s.ok()) {
-    ChildSay("error " + s.ToString());
-    return kChildFailed;
-  }
-  ChildSay("acquired " + MyUniqueName());
-  if (ChildReadLine() != "release") return kChildNoParent;
-  s = lock->Release();
-  ChildSay(s.ok() ? "released" : "error " + s.ToString());
-  return s.ok() ? kChildOk : kChildFailed;
+  return testing::HoldForParent(*lock, " " + MyUniqueName());
 }
 
 TEST(SqliteLock, RowIsVisibleToAnotherConnectionAndGoneAfterRelease) {
@@ -153,8 +139,11 @@ TEST(SqliteLock, HolderInAnotherProcessExcludes) {
   EXPECT_EQ(Rows(lock->lock_path()),
             (std::vector<Row>{{path + ".lock", child_name}}));
 
-  // A blocked waiter gets it when the holder releases.
+  // A blocked waiter gets it when the holder releases. The row names the
+  // thread that acquired, not the one that made the object.
+  std::string waiter_name;
   std::future<Status> got = std::async(std::launch::async, [&] {
+    waiter_name = MyUniqueName();
     return lock->Acquire(Timeout::After(kHandshake));
   });
   ASSERT_TRUE(child.WriteLine("release"));
@@ -163,7 +152,8 @@ TEST(SqliteLock, HolderInAnotherProcessExcludes) {
   ASSERT_EQ(got.wait_for(kHandshake), std::future_status::ready);
   EXPECT_TRUE(got.get().ok());
   EXPECT_EQ(Rows(lock->lock_path()),
-            (std::vector<Row>{{path + ".lock", MyUniqueName()}}));
+            (std::vector<Row>{{path + ".lock", waiter_name}}));
+  EXPECT_NE(waiter_name, MyUniqueName());
   ASSERT_TRUE(lock->Release().ok());
 }
 

@@ -50,10 +50,10 @@
 #include <cerrno>
 #include <string>
 
+#include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
-#include "impls/core/proc_locks.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -79,19 +79,6 @@ std::string ExpandTemplate(const std::string& tmpl, const std::string& pid,
     }
   }
   return out;
-}
-
-// Whether a flock is held on `path` by anybody, from /proc/locks.
-StatusOr<bool> FlockHeldOn(Os& os, const std::string& path) {
-  struct stat st {};
-  if (os.Lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return false;
-    return LockPathError(ErrorKind::kError, "lstat", path, errno);
-  }
-  StatusOr<std::vector<KernelLockEntry>> held =
-      KernelLocksOn(st.st_dev, st.st_ino, "FLOCK");
-  if (!held.ok()) return held.status();
-  return !held->empty();
 }
 
 // Thread safety: used by its one LockObject, one thread at a time.
@@ -134,12 +121,7 @@ class ZcMechanism final : public Mechanism {
   Status Release() override {
     // A flock cannot be broken by anybody else (zc offers no break), so the
     // lock is still ours here.
-    Status s;
-    if (os_.Flock(fd_.get(), LOCK_UN) != 0) {
-      s = LockPathError(ErrorKind::kUnlockError, "flock", path_, errno);
-    }
-    fd_.reset();  // closing frees the lock even when LOCK_UN failed
-    return s;
+    return FlockUnlockAndClose(os_, fd_, path_);
   }
 
   StatusOr<bool> IsLocked(bool object_holds) override {

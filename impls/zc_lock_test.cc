@@ -25,6 +25,7 @@
 
 #include "impls/core/lock_files.h"
 #include "impls/testing/child_process.h"
+#include "impls/testing/lock_roles.h"
 #include "impls/testing/test_dirs.h"
 #include "lockstress/registry.h"
 
@@ -32,11 +33,7 @@ namespace lockstress {
 namespace {
 
 using testing::ChildProcess;
-using testing::ChildReadLine;
-using testing::ChildSay;
 using testing::kChildBadUsage;
-using testing::kChildFailed;
-using testing::kChildNoParent;
 using testing::kChildOk;
 using testing::TempDir;
 
@@ -45,9 +42,7 @@ std::unique_ptr<Lock> Make(const std::string& impl, const std::string& path,
   LockOptions options;
   options.path = path;
   options.content_template = content_template;
-  StatusOr<std::unique_ptr<Lock>> lock = MakeLock(impl, options);
-  if (!lock.ok()) return nullptr;
-  return std::move(*lock);
+  return testing::MakeLockOrNull(impl, options);
 }
 
 std::string ReadAll(const std::string& path) {
@@ -64,17 +59,7 @@ LOCKSTRESS_CHILD_ROLE(hold) {
   std::unique_ptr<Lock> lock =
       Make(args[0], args[1], args.size() > 2 ? args[2] : "{pid}");
   if (lock == nullptr) return kChildBadUsage;
-  Status s = lock->Acquire(Timeout::NonBlocking());
-  if (!s.ok()) {
-    ChildSay("error " + s.ToString());
-    return kChildFailed;
-  }
-  ChildSay("acquired");
-  std::optional<std::string> line = ChildReadLine();
-  if (line != "release") return kChildNoParent;
-  s = lock->Release();
-  ChildSay(s.ok() ? "released" : "error " + s.ToString());
-  return s.ok() ? kChildOk : kChildFailed;
+  return testing::HoldForParent(*lock);
 }
 
 TEST(ZcLock, HolderInAnotherProcessExcludesAndWritesItsPid) {

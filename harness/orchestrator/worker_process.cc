@@ -8,12 +8,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+// Asio's fenced blocks use std::atomic_thread_fence, which GCC warns about
+// under -fsanitize=thread (-Wtsan). The io_context here lives and dies on
+// one thread inside Start(), so nothing crosses threads through it.
+#pragma GCC diagnostic ignored "-Wtsan"
 // Boost 1.81 with BOOST_PROCESS_USE_STD_FS forgets to include optional.
 #include <boost/optional.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cerrno>
+#include <mutex>
 
 namespace lockstress {
 namespace bp = boost::process::v2;
@@ -58,6 +63,11 @@ void CloseIfOpen(int& fd) {
 StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(
     const std::vector<std::string>& argv, const std::string& stderr_log) {
   if (argv.empty()) return Status(ErrorKind::kError, "", "empty command");
+  // Writing to a worker that died must give EPIPE, not kill the harness:
+  // SIGPIPE is ignored process-wide from the first worker on (pipe(7)).
+  // Children get the default back (ChildSetup).
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { signal(SIGPIPE, SIG_IGN); });
   int in[2] = {-1, -1};
   int out[2] = {-1, -1};
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {

@@ -14,6 +14,8 @@
 //    forked, so Start() must be called from a thread that outlives the
 //    worker (the orchestrator's main thread).
 //  - The destructor kills the group and reaps the child.
+//  - The first Start() makes this process ignore SIGPIPE, so that a write
+//    to a dead worker fails with EPIPE instead of killing the harness.
 //
 // Thread safety: Kill/Signal/pid may be called from any thread (they only
 // send signals); WaitExit and the destructor from the owner.

@@ -39,15 +39,30 @@ std::string Flat(std::string s) {
   return s;
 }
 
-StatusOr<std::vector<Target>> Targets(const RunOptions& o) {
+StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
   std::vector<Target> out;
-  std::vector<std::string> names = o.impls;
-  if (names.empty() && o.drivers.empty()) names = {"all"};
-  for (const std::string& name : names) {
+  std::vector<std::string> names;
+  bool all = o.impls.empty() && o.drivers.empty();
+  for (const std::string& name : o.impls) {
     if (name == "all") {
-      for (const ImplEntry& e : AllImpls()) names.push_back(e.info.name);
-      continue;
+      all = true;
+    } else {
+      names.push_back(name);
     }
+  }
+  if (all) {
+    for (const ImplEntry& e : AllImpls()) {
+      // An implementation still under construction makes no object; `all`
+      // leaves it out (asked for by name, its worker fails: exit 2).
+      if (e.make({.path = "/nonexistent/lockstress-probe"}) == nullptr) {
+        err << "lockstress run: leaving out " << e.info.name
+            << ": not implemented (its factory makes no lock object)\n";
+        continue;
+      }
+      names.push_back(e.info.name);
+    }
+  }
+  for (const std::string& name : names) {
     const ImplEntry* e = FindImpl(name);
     if (e == nullptr) {
       return Status(ErrorKind::kError, "", "unknown implementation '" + name +
@@ -71,7 +86,7 @@ Status Probe(Target& t, const std::string& log_dir) {
   if (!conn.ok()) return conn.status();
   if (t.label.rfind("driver", 0) == 0) t.label = (*conn)->greeting().name;
   t.features = (*conn)->greeting().features;
-  (*conn)->Quit(Clock::now() + std::chrono::seconds(5));
+  (*conn)->Quit(Clock::now() + std::chrono::seconds(2));
   return Status::Ok();
 }
 
@@ -127,7 +142,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << scenarios.status().message() << "\n";
     return 2;
   }
-  StatusOr<std::vector<Target>> targets = Targets(o);
+  StatusOr<std::vector<Target>> targets = Targets(o, err);
   if (!targets.ok()) {
     err << "lockstress run: " << targets.status().message() << "\n";
     return 2;
@@ -218,7 +233,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       std::vector<CheckRecord> records =
           CheckHistory(*history, t.label, sc.name, sc.properties, {});
       int pass = 0, fail = 0, skip = 0;
-      for (const CheckRecord& r : records) {
+      for (CheckRecord& r : records) {
+        // The scenario's labelled expectation, where the verdict differs.
+        std::string expected = sc.Expected(r.property, t.features);
+        if (r.status != "skip" && r.status != expected) {
+          r.detail += " [scenario expects " + expected + "]";
+        }
         pass += r.status == "pass";
         fail += r.status == "fail";
         skip += r.status == "skip";

@@ -1,0 +1,223 @@
+// End-to-end: bin/lockstress run against the null lock and against broken
+// drivers (shell one-liners that speak, or fail to speak, protocol v1).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "harness/checkers/checker.h"
+#include "impls/testing/test_dirs.h"
+
+namespace lockstress {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// bin/lockstress with stdout/stderr in files of `dir`; killed and reaped on
+// destruction.
+class Lockstress {
+ public:
+  Lockstress(const testing::TempDir& dir, std::vector<std::string> args)
+      : out_(dir.File("stdout")), err_(dir.File("stderr")) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addchdir_np(&fa, dir.path().c_str());
+    std::string exe = std::string(LOCKSTRESS_BIN_DIR) + "/lockstress";
+    args.insert(args.begin(), exe);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    EXPECT_EQ(posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  }
+  ~Lockstress() {
+    if (!code_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(pidfd_);
+  }
+  // The exit code; nullopt if still running after `limit`.
+  std::optional<int> Wait(seconds limit = seconds(120)) {
+    pollfd p{.fd = pidfd_, .events = POLLIN, .revents = 0};
+    if (poll(&p, 1, static_cast<int>(limit.count() * 1000)) != 1) return std::nullopt;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return code_;
+  }
+  void Signal(int sig) { kill(pid_, sig); }
+  std::string Stdout() const { return ReadAll(out_); }
+  std::string Stderr() const { return ReadAll(err_); }
+
+ private:
+  std::string out_, err_;
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  std::optional<int> code_;
+};
+
+std::string Scenario(const testing::TempDir& dir, const std::string& name,
+                     const std::string& text) {
+  fs::create_directories(dir.File("scen"));
+  std::string path = dir.File("scen/" + name + ".toml");
+  std::ofstream(path) << text;
+  return path;
+}
+
+constexpr const char* kOneAcquire = R"(
+description = "one acquire"
+properties = ["mutual_exclusion"]
+[topology]
+processes = 1
+[[step]]
+op = "acquire"
+timeout = "0"
+)";
+
+TEST(Cli, NullLockFailsMutualExclusion) {
+  if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
+  testing::TempDir dir;
+  Lockstress run(dir, {"run", "--impl", "null", "--out", "out", "--seed", "1"});
+  ASSERT_EQ(run.Wait(), 1) << run.Stderr();
+  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
+  bool named = false;
+  for (const auto& c : results["checks"]) {
+    named |= c["property"] == "mutual_exclusion" && c["status"] == "fail";
+  }
+  EXPECT_TRUE(named);
+  EXPECT_NE(run.Stdout().find("mutual_exclusion"), std::string::npos);
+}
+
+TEST(Cli, RunWritesResultsHistoriesAndLatest) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  Lockstress run(dir, {"run", "--impl", "null", "--scenario", scen, "--seed", "5",
+                       "--junit", "junit.xml"});
+  std::optional<int> code = run.Wait();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 2) << run.Stderr();
+  fs::path latest = dir.File("lockstress-runs/latest");
+  ASSERT_TRUE(fs::is_symlink(latest));
+  nlohmann::json results = nlohmann::json::parse(ReadAll(latest / "results.json"));
+  EXPECT_EQ(results["version"], 1);
+  EXPECT_EQ(results["seed"], 5);
+  ASSERT_EQ(results["checks"].size(), 1u);
+  EXPECT_EQ(results["checks"][0]["impl"], "null");
+  EXPECT_EQ(results["checks"][0]["scenario"], "scen/one");
+  EXPECT_EQ(results["checks"][0]["property"], "mutual_exclusion");
+  EXPECT_TRUE(fs::exists(latest / "histories/null/scen_one.jsonl"));
+  EXPECT_NE(ReadAll(dir.File("junit.xml")).find("<testcase"), std::string::npos);
+  // Nothing is left of the directory under test.
+  for (const auto& e : fs::directory_iterator(latest)) {
+    EXPECT_EQ(e.path().filename().string().rfind("lockstress-", 0), std::string::npos);
+  }
+  // `check` judges the stored history the same way.
+  Lockstress check(dir, {"check", "lockstress-runs/latest"});
+  EXPECT_EQ(check.Wait(), code);
+}
+
+TEST(Cli, DriverThatDoesNotGreetExits2QuotingTheLine) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  Lockstress run(dir, {"run", "--driver", "echo hello world", "--scenario", scen});
+  EXPECT_EQ(run.Wait(), 2);
+  EXPECT_NE(run.Stderr().find("'hello world'"), std::string::npos) << run.Stderr();
+}
+
+TEST(Cli, MalformedReplyExits2QuotingTheLine) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  Lockstress run(dir, {"run", "--driver",
+                       "echo lockstress-driver 1 liar nonblocking; read x; "
+                       "echo 1 okay; sleep 5",
+                       "--scenario", scen});
+  EXPECT_EQ(run.Wait(), 2);
+  EXPECT_NE(run.Stderr().find("'1 okay'"), std::string::npos) << run.Stderr();
+}
+
+TEST(Cli, HungDriverIsKilledAndTheRunEnds) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  auto t0 = std::chrono::steady_clock::now();
+  Lockstress run(dir, {"run", "--driver",
+                       "echo lockstress-driver 1 hung nonblocking; exec sleep 4243",
+                       "--scenario", scen, "--out", "out"});
+  std::optional<int> code = run.Wait(seconds(60));
+  ASSERT_TRUE(code.has_value()) << "the harness hung";
+  EXPECT_NE(*code, 2) << run.Stderr();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, seconds(30));
+  std::string history = ReadAll(dir.File("out/histories/hung/scen_one.jsonl"));
+  EXPECT_NE(history.find("\"outcome\":\"lost\""), std::string::npos) << history;
+  EXPECT_NE(history.find("killed"), std::string::npos) << history;
+}
+
+TEST(Cli, BadScenarioExits2WithFileAndLine) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "bad", "description = \"x\"\nproperties = [\"speed\"]\n");
+  Lockstress run(dir, {"run", "--impl", "null", "--scenario", scen});
+  EXPECT_EQ(run.Wait(), 2);
+  EXPECT_NE(run.Stderr().find(scen + ":2: "), std::string::npos) << run.Stderr();
+}
+
+TEST(Cli, InterruptKillsWorkersAndRemovesScratch) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  Lockstress run(dir, {"run", "--driver",
+                       "echo lockstress-driver 1 sleepy nonblocking; "
+                       "read x; read y; exec sleep 4244",
+                       "--scenario", scen, "--out", "out"});
+  // Wait until the case has started (its log directory exists), then TERM.
+  auto until = std::chrono::steady_clock::now() + seconds(30);
+  while (!fs::exists(dir.File("out/logs/sleepy/scen_one")) &&
+         std::chrono::steady_clock::now() < until) {
+    pollfd none{};
+    poll(&none, 0, 10);  // a bounded wait for a file, not a handshake
+  }
+  ASSERT_TRUE(fs::exists(dir.File("out/logs/sleepy/scen_one")));
+  run.Signal(SIGTERM);
+  EXPECT_EQ(run.Wait(seconds(20)), 2);
+  for (const auto& e : fs::directory_iterator(dir.File("out"))) {
+    EXPECT_EQ(e.path().filename().string().rfind("lockstress-", 0),
+              std::string::npos) << e.path();
+  }
+  EXPECT_NE(system("pgrep -f '[s]leep 4244' >/dev/null"), 0)
+      << "a worker outlived the run";
+}
+
+TEST(Cli, ListsSuitesAndScenarios) {
+  testing::TempDir dir;
+  Lockstress suites(dir, {"list", "suites"});
+  ASSERT_EQ(suites.Wait(), 0);
+  EXPECT_NE(suites.Stdout().find("conformance"), std::string::npos);
+  EXPECT_NE(suites.Stdout().find("stress"), std::string::npos);
+  Lockstress scenarios(dir, {"list", "scenarios"});
+  ASSERT_EQ(scenarios.Wait(), 0);
+  EXPECT_NE(scenarios.Stdout().find("conformance/break_lock"), std::string::npos);
+  Lockstress bad(dir, {"list", "things"});
+  EXPECT_EQ(bad.Wait(), 2);
+}
+
+}  // namespace
+}  // namespace lockstress
