@@ -54,10 +54,11 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
     for (const auto& c : j.at("cases")) {
       std::string impl = c.at("impl");
       std::string scenario = c.at("scenario");
+      bool control = c.value("negative_control", false);
       if (c.contains("skipped")) {
         for (const auto& p : c.at("properties")) {
-          results.checks.push_back(
-              {impl, scenario, p.get<std::string>(), "skip", c.at("skipped")});
+          results.checks.push_back({impl, scenario, p.get<std::string>(),
+                                    "skip", c.at("skipped"), control});
         }
         continue;
       }
@@ -70,6 +71,7 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
       std::vector<CheckRecord> records =
           CheckHistory(*history, impl, scenario,
                        c.at("properties").get<std::vector<std::string>>(), {});
+      for (CheckRecord& r : records) r.negative_control = control;
       results.checks.insert(results.checks.end(), records.begin(), records.end());
     }
   } catch (const nlohmann::json::exception& e) {
@@ -77,7 +79,7 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
     return 2;
   }
   PrintSummary(results, out);
-  return results.any_failed() ? 1 : 0;
+  return results.ExitCode();
 }
 
 }  // namespace lockstress::cli

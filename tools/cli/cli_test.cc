@@ -110,6 +110,71 @@ TEST(Cli, NullLockFailsMutualExclusion) {
   EXPECT_NE(run.Stdout().find("mutual_exclusion"), std::string::npos);
 }
 
+// Two processes take the lock at once and hold it: a real lock refuses one,
+// the null lock lets both in (a mutual_exclusion fail).
+constexpr const char* kTwoAtOnce = R"(
+description = "two acquires at once"
+properties = ["mutual_exclusion"]
+[topology]
+processes = 2
+[[step]]
+worker = 0
+op = "acquire"
+timeout = "0"
+[[step]]
+worker = 0
+op = "sleep"
+ms = 300
+[[step]]
+worker = 1
+at_ms = 100
+op = "acquire"
+timeout = "0"
+)";
+
+TEST(Cli, AllCountsTheCaughtNegativeControlAsExpected) {
+  if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "two", kTwoAtOnce);
+  Lockstress run(dir, {"run", "--scenario", scen, "--out", "out", "--seed", "3",
+                       "--junit", "junit.xml"});
+  ASSERT_EQ(run.Wait(), 0) << run.Stdout() << run.Stderr();
+  EXPECT_NE(run.Stdout().find("caught (negative control)"), std::string::npos)
+      << run.Stdout();
+  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
+  bool null_failed = false;
+  for (const auto& c : results["checks"]) {
+    if (c["impl"] == "null") {
+      EXPECT_EQ(c.value("negative_control", false), true);
+      null_failed |= c["property"] == "mutual_exclusion" && c["status"] == "fail";
+    } else {
+      EXPECT_FALSE(c.contains("negative_control"));
+      EXPECT_NE(c["status"], "fail") << c.dump();
+    }
+  }
+  EXPECT_TRUE(null_failed);
+  EXPECT_EQ(ReadAll(dir.File("junit.xml")).find("<failure"), std::string::npos);
+  // `check` of the stored run keeps the control's mark.
+  Lockstress check(dir, {"check", "out"});
+  EXPECT_EQ(check.Wait(), 0) << check.Stdout();
+  // Named alongside `all`, null is judged plainly again.
+  Lockstress named(dir, {"run", "--impl", "all,null", "--scenario", scen,
+                         "--out", "out2", "--seed", "3"});
+  EXPECT_EQ(named.Wait(), 1) << named.Stderr();
+  EXPECT_NE(named.Stdout().find("FAIL null scen/two mutual_exclusion"),
+            std::string::npos) << named.Stdout();
+}
+
+TEST(Cli, ANegativeControlThatPassesIsNotCaught) {
+  if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
+  testing::TempDir dir;
+  // One process alone: nothing can overlap, so the control is not caught.
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  Lockstress run(dir, {"run", "--impl", "all", "--scenario", scen, "--out", "out"});
+  EXPECT_EQ(run.Wait(), 1) << run.Stderr();
+  EXPECT_NE(run.Stdout().find("NOT CAUGHT"), std::string::npos) << run.Stdout();
+}
+
 TEST(Cli, RunWritesResultsHistoriesAndLatest) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);

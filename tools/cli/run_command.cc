@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -29,6 +30,7 @@ struct Target {
   std::vector<std::string> argv;
   Ownership ownership = Ownership::kProcess;
   FeatureSet features;  // from the greeting
+  bool negative_control = false;
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -41,15 +43,16 @@ std::string Flat(std::string s) {
 
 StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
   std::vector<Target> out;
-  std::vector<std::string> names;
+  std::vector<std::string> named;  // explicitly, in order, once each
   bool all = o.impls.empty() && o.drivers.empty();
   for (const std::string& name : o.impls) {
     if (name == "all") {
       all = true;
-    } else {
-      names.push_back(name);
+    } else if (std::find(named.begin(), named.end(), name) == named.end()) {
+      named.push_back(name);
     }
   }
+  std::vector<std::string> names = named;
   if (all) {
     for (const ImplEntry& e : AllImpls()) {
       // An implementation still under construction makes no object; `all`
@@ -59,7 +62,9 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
             << ": not implemented (its factory makes no lock object)\n";
         continue;
       }
-      names.push_back(e.info.name);
+      if (std::find(names.begin(), names.end(), e.info.name) == names.end()) {
+        names.push_back(e.info.name);
+      }
     }
   }
   for (const std::string& name : names) {
@@ -68,11 +73,17 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
       return Status(ErrorKind::kError, "", "unknown implementation '" + name +
                                                "' (lockstress list impls)");
     }
-    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {}});
+    // Run among `all`, the null lock is the negative control, expected to
+    // fail; named by itself it is judged like any other implementation.
+    bool control = name == kNegativeControl &&
+                   std::find(named.begin(), named.end(), name) == named.end();
+    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {},
+                   control});
   }
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
-                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {}});
+                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {},
+                   false});
   }
   return out;
 }
@@ -183,12 +194,14 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       ++done;
       nlohmann::json c = {{"impl", t.label}, {"scenario", sc.name},
                           {"properties", sc.properties}};
+      if (t.negative_control) c["negative_control"] = true;
       std::string missing = Missing(sc.required, t.features);
       if (!missing.empty()) {
         std::string why = "requires " + missing + ", which " + t.label +
                           " does not declare";
         for (const std::string& p : sc.properties) {
-          results.checks.push_back({t.label, sc.name, p, "skip", why});
+          results.checks.push_back(
+              {t.label, sc.name, p, "skip", why, t.negative_control});
         }
         c["skipped"] = why;
         cases.push_back(c);
@@ -234,6 +247,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           CheckHistory(*history, t.label, sc.name, sc.properties, {});
       int pass = 0, fail = 0, skip = 0;
       for (CheckRecord& r : records) {
+        r.negative_control = t.negative_control;
         // The scenario's labelled expectation, where the verdict differs.
         std::string expected = sc.Expected(r.property, t.features);
         if (r.status != "skip" && r.status != expected) {
@@ -265,7 +279,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return 2;
   }
   PrintSummary(results, out);
-  return results.any_failed() ? 1 : 0;
+  return results.ExitCode();
 }
 
 }  // namespace lockstress::cli
