@@ -203,6 +203,74 @@ TEST(Cli, RunWritesResultsHistoriesAndLatest) {
   EXPECT_EQ(check.Wait(), code);
 }
 
+// worker 1 asks with a 0.2 s timeout while worker 0 holds: LockTimeout,
+// necessarily a little later than 200 ms.
+constexpr const char* kTimedAgainstHolder = R"(
+description = "a timed acquire against a holder"
+requires = ["timeout", "nonblocking"]
+properties = ["timeout_semantics"]
+[topology]
+processes = 2
+[[step]]
+worker = 0
+op = "acquire"
+timeout = "0"
+[[step]]
+worker = 0
+op = "sleep"
+ms = 700
+[[step]]
+worker = 1
+at_ms = 100
+op = "acquire"
+timeout = "0.2"
+)";
+
+TEST(Cli, TolerancesAreOptionsStoredAndReusedByCheck) {
+  if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "timed", kTimedAgainstHolder);
+  Lockstress strict(dir, {"run", "--impl", "flock", "--scenario", scen, "--out",
+                          "strict", "--timeout-late", "0", "--nonblocking-prompt",
+                          "400", "--starvation-bound", "9000",
+                          "--recovery-bound", "6000"});
+  ASSERT_EQ(strict.Wait(), 1) << strict.Stdout() << strict.Stderr();
+  EXPECT_NE(strict.Stdout().find("timeout_semantics"), std::string::npos);
+  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("strict/results.json")));
+  EXPECT_EQ(results["check_options"]["timeout_late_ms"], 0);
+  EXPECT_EQ(results["check_options"]["nonblocking_prompt_ms"], 400);
+  EXPECT_EQ(results["check_options"]["starvation_bound_ms"], 9000);
+  EXPECT_EQ(results["check_options"]["recovery_bound_ms"], 6000);
+  // `check` judges with the stored tolerances, unless told otherwise.
+  Lockstress again(dir, {"check", "strict"});
+  EXPECT_EQ(again.Wait(), 1) << again.Stdout();
+  Lockstress looser(dir, {"check", "strict", "--timeout-late", "1000"});
+  EXPECT_EQ(looser.Wait(), 0) << looser.Stdout();
+  // The default tolerance passes the same behaviour.
+  Lockstress plain(dir, {"run", "--impl", "flock", "--scenario", scen, "--out", "plain"});
+  EXPECT_EQ(plain.Wait(), 0) << plain.Stdout() << plain.Stderr();
+}
+
+TEST(Cli, BadToleranceExits2NamingTheOption) {
+  testing::TempDir dir;
+  std::string scen = Scenario(dir, "one", kOneAcquire);
+  struct Case {
+    std::vector<std::string> args;
+    const char* named;
+  } cases[] = {
+      {{"run", "--scenario", scen, "--timeout-late", "-5"}, "--timeout-late"},
+      {{"run", "--scenario", scen, "--nonblocking-prompt", "0"}, "--nonblocking-prompt"},
+      {{"run", "--scenario", scen, "--starvation-bound", "soon"}, "--starvation-bound"},
+      {{"check", ".", "--recovery-bound", "1e3"}, "--recovery-bound"},
+  };
+  for (Case& c : cases) {
+    Lockstress run(dir, c.args);
+    EXPECT_EQ(run.Wait(), 2) << c.named;
+    EXPECT_NE(run.Stderr().find(c.named), std::string::npos) << run.Stderr();
+  }
+  EXPECT_FALSE(fs::exists(dir.File("lockstress-runs")));
+}
+
 TEST(Cli, DriverThatDoesNotGreetExits2QuotingTheLine) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);

@@ -1,5 +1,7 @@
 #include "tools/cli/results.h"
 
+#include "tools/cli/check_options.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -68,7 +70,9 @@ std::string ResultsToJson(const Results& r) {
                       {"detail", c.detail}});
     if (c.negative_control) checks.back()["negative_control"] = true;
   }
-  nlohmann::json j = {{"version", 1}, {"seed", r.seed}, {"checks", checks}};
+  nlohmann::json j = {{"version", 1}, {"seed", r.seed},
+                      {"check_options", CheckOptionsToJson(r.options)},
+                      {"checks", checks}};
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

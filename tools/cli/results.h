@@ -1,5 +1,6 @@
 // Results of a run: one record per (implementation, scenario, property),
-// written as results.json {"version":1,"seed":N,"checks":[...]} and, on
+// written as results.json {"version":1,"seed":N,"check_options":{...},
+// "checks":[...]} and, on
 // request, as JUnit XML; and the summary table printed at the end.
 //
 // The negative control: `null` run as part of `all` (not named by itself)
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/checkers/checker.h"
 #include "lockstress/status.h"
 
 namespace lockstress::cli {
@@ -34,6 +36,7 @@ inline constexpr const char* kNegativeControl = "null";
 
 struct Results {
   std::uint64_t seed = 0;
+  CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
   // A fail of an implementation that is not the negative control.
   bool any_failed() const;

@@ -17,6 +17,7 @@
 #include "harness/scenario/scenario.h"
 #include "lockstress/registry.h"
 #include "tools/cli/check_command.h"
+#include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
 
 namespace lockstress::cli {
@@ -31,6 +32,7 @@ struct Target {
   Ownership ownership = Ownership::kProcess;
   FeatureSet features;  // from the greeting
   bool negative_control = false;
+  std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -78,12 +80,12 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
     bool control = name == kNegativeControl &&
                    std::find(named.begin(), named.end(), name) == named.end();
     out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {},
-                   control});
+                   control, e->info.stale_bound});
   }
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
                    {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {},
-                   false});
+                   false, {}});
   }
   return out;
 }
@@ -171,6 +173,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   fs::create_directories(*run_dir + "/logs");
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
+  results.options = o.check_options;
   std::optional<std::chrono::milliseconds> duration;
   if (o.duration_s) {
     duration = std::chrono::milliseconds(static_cast<std::int64_t>(*o.duration_s * 1000));
@@ -195,6 +198,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       nlohmann::json c = {{"impl", t.label}, {"scenario", sc.name},
                           {"properties", sc.properties}};
       if (t.negative_control) c["negative_control"] = true;
+      if (t.stale_bound.count() > 0) c["stale_bound_ms"] = t.stale_bound.count();
       std::string missing = Missing(sc.required, t.features);
       if (!missing.empty()) {
         std::string why = "requires " + missing + ", which " + t.label +
@@ -244,7 +248,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       c["history"] = rel;
       cases.push_back(c);
       std::vector<CheckRecord> records =
-          CheckHistory(*history, t.label, sc.name, sc.properties, {});
+          CheckHistory(*history, t.label, sc.name, sc.properties,
+                       ForImplementation(o.check_options, t.stale_bound));
       int pass = 0, fail = 0, skip = 0;
       for (CheckRecord& r : records) {
         r.negative_control = t.negative_control;
@@ -270,7 +275,9 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     }
   }
   if (tty) out << "\n";
-  nlohmann::json index = {{"version", 1}, {"seed", results.seed}, {"cases", cases}};
+  nlohmann::json index = {{"version", 1}, {"seed", results.seed},
+                          {"check_options", CheckOptionsToJson(o.check_options)},
+                          {"cases", cases}};
   Status wrote = WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
   if (wrote.ok()) wrote = WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
   if (wrote.ok() && !o.junit.empty()) wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
