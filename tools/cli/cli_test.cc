@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "harness/checkers/checker.h"
 #include "impls/testing/test_dirs.h"
@@ -269,6 +270,72 @@ TEST(Cli, BadToleranceExits2NamingTheOption) {
     EXPECT_NE(run.Stderr().find(c.named), std::string::npos) << run.Stderr();
   }
   EXPECT_FALSE(fs::exists(dir.File("lockstress-runs")));
+}
+
+// bin/lockstress with stdout on a pseudo-terminal (stderr to a file);
+// returns its exit code and what it wrote to the terminal.
+std::pair<std::optional<int>, std::string> RunOnTerminal(
+    const testing::TempDir& dir, std::vector<std::string> args) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return {};
+  std::string slave = ptsname(master);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, slave.c_str(), O_WRONLY | O_NOCTTY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, dir.File("stderr").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addchdir_np(&fa, dir.path().c_str());
+  std::string exe = std::string(LOCKSTRESS_BIN_DIR) + "/lockstress";
+  args.insert(args.begin(), exe);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int spawned = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (spawned != 0) {
+    close(master);
+    return {};
+  }
+  // Drain the terminal until the last writer closes it (EIO) or a deadline.
+  std::string text;
+  auto until = std::chrono::steady_clock::now() + seconds(120);
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{.fd = master, .events = POLLIN, .revents = 0};
+    if (poll(&p, 1, 1000) <= 0) continue;
+    char buf[4096];
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  close(master);
+  kill(pid, SIGKILL);  // no-op when it has exited
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status)) return {std::nullopt, text};
+  return {WEXITSTATUS(status), text};
+}
+
+TEST(Cli, ProgressOnATerminalCountsViolationsSoFar) {
+  if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
+  testing::TempDir dir;
+  std::string one = Scenario(dir, "one", kOneAcquire);
+  std::string two = Scenario(dir, "two", kTwoAtOnce);
+  auto [code, text] = RunOnTerminal(
+      dir, {"run", "--impl", "null", "--scenario", one, "--scenario", two,
+            "--out", "out"});
+  EXPECT_EQ(code, 1) << text;
+  // Rewritten lines; the count after each case: none, then one.
+  EXPECT_NE(text.find("\r[1/2] null scen/one"), std::string::npos) << text;
+  EXPECT_NE(text.find("0 violations so far"), std::string::npos) << text;
+  EXPECT_NE(text.find("\r[2/2] null scen/two"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 violation so far"), std::string::npos) << text;
+  // Not on a terminal: plain lines, no counts.
+  Lockstress plain(dir, {"run", "--impl", "null", "--scenario", one, "--out", "out2"});
+  plain.Wait();
+  EXPECT_EQ(plain.Stdout().find('\r'), std::string::npos);
+  EXPECT_EQ(plain.Stdout().find("so far"), std::string::npos);
+  EXPECT_NE(plain.Stdout().find("null scen/one: "), std::string::npos);
 }
 
 TEST(Cli, DriverThatDoesNotGreetExits2QuotingTheLine) {

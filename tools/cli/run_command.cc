@@ -181,7 +181,17 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   bool tty = isatty(STDOUT_FILENO) == 1;
   nlohmann::json cases = nlohmann::json::array();
   std::size_t total = targets->size() * scenarios->size(), done = 0;
-  int failures = 0;
+  // Failed checks so far: violations, and the negative control's expected
+  // ones (shown apart).
+  int violations = 0, expected_failures = 0;
+  auto so_far = [&] {
+    std::string s = fmt::format("{} violation{} so far", violations,
+                                violations == 1 ? "" : "s");
+    if (expected_failures > 0) {
+      s += fmt::format(" (+{} expected from the negative control)", expected_failures);
+    }
+    return s;
+  };
   out << fmt::format("lockstress run: {} case(s), seed {}, run directory {}\n",
                      total, results.seed, *run_dir);
   for (Target& t : *targets) {
@@ -228,8 +238,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .test_dir = (*scratch)->path(), .log_dir = logs};
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
-          out << fmt::format("\r[{}/{}] {} {}: {} ops, {} failed checks so far\x1b[K",
-                             done, total, t.label, sc.name, ops, failures)
+          out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,
+                             t.label, sc.name, ops, so_far())
               << std::flush;
         }
       };
@@ -262,13 +272,16 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         fail += r.status == "fail";
         skip += r.status == "skip";
       }
-      failures += fail;
+      (t.negative_control ? expected_failures : violations) += fail;
       results.checks.insert(results.checks.end(), records.begin(), records.end());
       std::string line = fmt::format("{} {}: {} ops, pass {} fail {} skip {}",
                                      t.label, sc.name, history->events.size(),
                                      pass, fail, skip);
       if (tty) {
-        out << fmt::format("\r[{}/{}] {}\x1b[K", done, total, line) << std::flush;
+        // The line is rewritten for the next case; a case with a violation
+        // keeps its line.
+        out << fmt::format("\r[{}/{}] {}; {}\x1b[K", done, total, line, so_far())
+            << (fail > 0 && !t.negative_control ? "\n" : "") << std::flush;
       } else {
         out << line << "\n";
       }
