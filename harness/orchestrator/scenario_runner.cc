@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/orchestrator/nemesis_target.h"
 #include "harness/orchestrator/witness.h"
 #include "harness/orchestrator/worker_connection.h"
 
@@ -185,9 +186,11 @@ class HandleClient {
   int holds_ = 0;  // acquires not yet matched by a release request
 };
 
-// Picks the worker a nemesis action targets; -1 when none qualifies within
-// a second.
-int PickTarget(const NemesisAction& a,
+// Picks the worker the nemesis action at `index` targets: among the workers
+// that qualify at the first moment any does (within a second), the one the
+// seeded chooser draws; -1 when none qualifies.
+int PickTarget(const NemesisAction& a, std::size_t index,
+               const NemesisChooser& chooser,
                std::vector<std::unique_ptr<WorkerSlot>>& slots,
                RunState& state) {
   if (a.target == NemesisAction::Target::kWorker) {
@@ -195,12 +198,14 @@ int PickTarget(const NemesisAction& a,
   }
   Clock::time_point until = Clock::now() + std::chrono::seconds(1);
   while (Clock::now() < until) {
+    std::vector<int> candidates;
     for (std::size_t w = 0; w < slots.size(); ++w) {
       const WorkerSlot& s = *slots[w];
       int n = a.target == NemesisAction::Target::kHolder ? s.holding.load()
                                                          : s.waiting.load();
-      if (n > 0 && !s.conn->dead()) return static_cast<int>(w);
+      if (n > 0 && !s.conn->dead()) candidates.push_back(static_cast<int>(w));
     }
+    if (!candidates.empty()) return chooser.Choose(index, candidates);
     if (!state.SleepUntil(Clock::now() + milliseconds(5))) return -1;
   }
   return -1;
@@ -209,12 +214,14 @@ int PickTarget(const NemesisAction& a,
 void PlayNemesis(const RunSpec& spec, RunState& state,
                  std::vector<std::unique_ptr<WorkerSlot>>& slots,
                  Clock::time_point start) {
-  for (const NemesisAction& a : spec.schedule.nemesis) {
+  NemesisChooser chooser(spec.seed);
+  for (std::size_t i = 0; i < spec.schedule.nemesis.size(); ++i) {
+    const NemesisAction& a = spec.schedule.nemesis[i];
     if (!state.SleepUntil(start + a.at)) return;
     Event e{.type = Event::Type::kNemesis, .worker = -1,
             .op = a.kind == NemesisAction::Kind::kKill ? "kill" : "stop"};
     e.t0 = protocol::MonotonicNanos();
-    int target = PickTarget(a, slots, state);
+    int target = PickTarget(a, i, chooser, slots, state);
     e.target = target;
     if (target < 0) {
       e.outcome = Outcome::kErr;

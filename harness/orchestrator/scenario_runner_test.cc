@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/orchestrator/nemesis_target.h"
 #include "impls/testing/test_dirs.h"
 
 namespace lockstress {
@@ -144,6 +145,33 @@ TEST(RunSchedule, NemesisKillsAHolder) {
   // The killed worker's release is lost; the other's is ok.
   EXPECT_EQ(Count(*h, "release", Outcome::kLost), 1);
   EXPECT_EQ(Count(*h, "release", Outcome::kOk), 1);
+}
+
+// Four null workers hold at once; the kill hits the holder the seeded
+// chooser draws, not the lowest-numbered one.
+TEST(RunSchedule, NemesisDrawsItsTargetFromTheSeed) {
+  const std::vector<int> all = {0, 1, 2, 3};
+  std::uint64_t seed = 0;
+  while (NemesisChooser(seed).Choose(0, all) == 0) ++seed;
+  testing::TempDir dir;
+  RunSpec spec = Spec(dir, 4);
+  spec.seed = seed;
+  for (auto& worker : spec.schedule.workers) {
+    worker[0] = {{.kind = Kind::kAcquire, .timeout = Timeout::NonBlocking()},
+                 {.kind = Kind::kSleep, .sleep = milliseconds(3000)},
+                 {.kind = Kind::kRelease}};
+  }
+  spec.schedule.nemesis = {{.kind = NemesisAction::Kind::kKill,
+                            .target = NemesisAction::Target::kHolder,
+                            .at = milliseconds(1000)}};
+  StatusOr<History> h = RunSchedule(spec, nullptr);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  int target = -1;
+  for (const Event& e : h->events) {
+    if (e.type == Event::Type::kNemesis) target = e.target;
+  }
+  EXPECT_EQ(target, NemesisChooser(seed).Choose(0, all));
+  EXPECT_NE(target, 0);
 }
 
 TEST(RunSchedule, StopThenContinue) {

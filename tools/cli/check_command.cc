@@ -39,7 +39,37 @@ std::vector<CheckRecord> CheckHistory(const History& history,
   return out;
 }
 
-int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
+namespace {
+
+// The tolerances the run was judged with: results.json's check_options
+// (older runs have none: the defaults), then the command line's.
+StatusOr<CheckOptions> StoredOptions(const std::string& run_dir,
+                                     const CheckOptionFlags& flags) {
+  CheckOptions stored;
+  std::ifstream in(run_dir + "/results.json");
+  if (in) {
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("check_options")) {
+      StatusOr<CheckOptions> o = CheckOptionsFromJson(j["check_options"]);
+      if (!o.ok()) {
+        return Status(ErrorKind::kError, "",
+                      run_dir + "/results.json: " + o.status().message());
+      }
+      stored = *o;
+    }
+  }
+  return ApplyCheckOptionFlags(flags, stored);
+}
+
+}  // namespace
+
+int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
+             std::ostream& out, std::ostream& err) {
+  StatusOr<CheckOptions> options = StoredOptions(run_dir, flags);
+  if (!options.ok()) {
+    err << "lockstress check: " << options.status().message() << "\n";
+    return 2;
+  }
   std::string index = run_dir + "/run.json";
   std::ifstream in(index);
   if (!in) {
@@ -48,16 +78,19 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
     return 2;
   }
   Results results;
+  results.options = *options;
   try {
     nlohmann::json j = nlohmann::json::parse(in);
     results.seed = j.at("seed").get<std::uint64_t>();
     for (const auto& c : j.at("cases")) {
       std::string impl = c.at("impl");
       std::string scenario = c.at("scenario");
+      bool control = c.value("negative_control", false);
+      std::chrono::milliseconds stale_bound(c.value("stale_bound_ms", 0));
       if (c.contains("skipped")) {
         for (const auto& p : c.at("properties")) {
-          results.checks.push_back(
-              {impl, scenario, p.get<std::string>(), "skip", c.at("skipped")});
+          results.checks.push_back({impl, scenario, p.get<std::string>(),
+                                    "skip", c.at("skipped"), control});
         }
         continue;
       }
@@ -69,7 +102,9 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
       }
       std::vector<CheckRecord> records =
           CheckHistory(*history, impl, scenario,
-                       c.at("properties").get<std::vector<std::string>>(), {});
+                       c.at("properties").get<std::vector<std::string>>(),
+                       ForImplementation(*options, stale_bound));
+      for (CheckRecord& r : records) r.negative_control = control;
       results.checks.insert(results.checks.end(), records.begin(), records.end());
     }
   } catch (const nlohmann::json::exception& e) {
@@ -77,7 +112,7 @@ int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err) {
     return 2;
   }
   PrintSummary(results, out);
-  return results.any_failed() ? 1 : 0;
+  return results.ExitCode();
 }
 
 }  // namespace lockstress::cli

@@ -13,6 +13,7 @@
 
 #include "harness/checkers/checker.h"
 #include "lockstress/history.h"
+#include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
 
 namespace lockstress::cli {
@@ -23,8 +24,12 @@ std::vector<CheckRecord> CheckHistory(const History& history,
                                       const std::vector<std::string>& properties,
                                       const CheckOptions& options);
 
-// Exit code: 0 all pass/skip, 1 a fail, 2 an unreadable run directory.
-int RunCheck(const std::string& run_dir, std::ostream& out, std::ostream& err);
+// Judges with the tolerances stored in the run's results.json (defaults
+// when absent), overridden by `flags`.
+// Exit code: 0 all pass/skip, 1 a fail, 2 an unreadable run directory or a
+// bad option.
+int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
+             std::ostream& out, std::ostream& err);
 
 }  // namespace lockstress::cli
 

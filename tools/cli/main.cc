@@ -1,9 +1,11 @@
 // lockstress: the command-line tool.
 //   lockstress run [--impl NAME,...|all] [--driver 'CMD']... [--suite NAME]
 //                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
-//                  [--duration S] [--junit FILE]
+//                  [--duration S] [--junit FILE] [TOLERANCES]
 //   lockstress list [impls|scenarios|suites]
-//   lockstress check RUN_DIR
+//   lockstress check RUN_DIR [TOLERANCES]
+// TOLERANCES: --timeout-late MS --nonblocking-prompt MS --starvation-bound MS
+//             --recovery-bound MS (docs/checkers.md, CheckOptions)
 //   lockstress selfcheck [--dir DIR]
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <CLI/CLI.hpp>
@@ -17,6 +19,7 @@
 
 #include "harness/orchestrator/interrupt.h"
 #include "tools/cli/check_command.h"
+#include "tools/cli/check_options.h"
 #include "tools/cli/list_command.h"
 #include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
@@ -56,6 +59,36 @@ int SelfCheck(const std::string& dir_option) {
   return code;
 }
 
+// The checkers' tolerances, as text: check_options.cc parses them, so a bad
+// value gets a message naming the option (exit 2).
+struct ToleranceOptions {
+  std::string values[4];
+  CLI::Option* given[4] = {};
+
+  void AddTo(CLI::App* app) {
+    given[0] = app->add_option("--timeout-late", values[0],
+                               "MS a LockTimeout may come after the asked "
+                               "timeout (default 1000)");
+    given[1] = app->add_option("--nonblocking-prompt", values[1],
+                               "MS a non-blocking acquire may take (default 500)");
+    given[2] = app->add_option("--starvation-bound", values[2],
+                               "MS a waiter may wait while others get the lock "
+                               "(default 10000)");
+    given[3] = app->add_option("--recovery-bound", values[3],
+                               "MS until a dead holder's lock is taken over, "
+                               "with stale_recovery (default 5000)");
+  }
+  lockstress::cli::CheckOptionFlags Flags() const {
+    lockstress::cli::CheckOptionFlags f;
+    std::optional<std::string>* out[] = {&f.timeout_late, &f.nonblocking_prompt,
+                                         &f.starvation_bound, &f.recovery_bound};
+    for (int i = 0; i < 4; ++i) {
+      if (*given[i]) *out[i] = values[i];
+    }
+    return f;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,10 +122,14 @@ int main(int argc, char** argv) {
       run->add_option("--duration", duration, "Seconds, for stress scenarios")
           ->check(CLI::PositiveNumber);
   run->add_option("--junit", run_options.junit, "Also write JUnit XML here");
+  ToleranceOptions run_tolerances;
+  run_tolerances.AddTo(run);
 
   std::string check_dir;
   CLI::App* check = app.add_subcommand("check", "Check a stored run again");
   check->add_option("RUN_DIR", check_dir, "A run directory")->required();
+  ToleranceOptions check_tolerances;
+  check_tolerances.AddTo(check);
 
   std::string selfcheck_dir;
   CLI::App* selfcheck = app.add_subcommand(
@@ -107,13 +144,23 @@ int main(int argc, char** argv) {
   }
 
   if (*list) return lockstress::cli::RunList(list_what, ScenariosDir(), std::cout, std::cerr);
-  if (*check) return lockstress::cli::RunCheck(check_dir, std::cout, std::cerr);
+  if (*check) {
+    return lockstress::cli::RunCheck(check_dir, check_tolerances.Flags(),
+                                     std::cout, std::cerr);
+  }
   if (*selfcheck) return SelfCheck(selfcheck_dir);
   if (*run) {
     std::stringstream names(impl_list);
     for (std::string name; std::getline(names, name, ',');) {
       if (!name.empty()) run_options.impls.push_back(name);
     }
+    lockstress::StatusOr<lockstress::CheckOptions> tolerances =
+        lockstress::cli::ApplyCheckOptionFlags(run_tolerances.Flags(), {});
+    if (!tolerances.ok()) {
+      std::cerr << "lockstress run: " << tolerances.status().message() << "\n";
+      return 2;
+    }
+    run_options.check_options = *tolerances;
     if (*seed_opt) run_options.seed = seed;
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();

@@ -1,6 +1,12 @@
 // Results of a run: one record per (implementation, scenario, property),
-// written as results.json {"version":1,"seed":N,"checks":[...]} and, on
+// written as results.json {"version":1,"seed":N,"check_options":{...},
+// "checks":[...]} and, on
 // request, as JUnit XML; and the summary table printed at the end.
+//
+// The negative control: `null` run as part of `all` (not named by itself)
+// is expected to fail. Its records keep their real statuses and carry
+// negative_control; the run passes when the control is caught (it failed
+// mutual_exclusion somewhere) and fails when it is NOT CAUGHT.
 //
 // Thread safety: values and stateless functions.
 #ifndef LOCKSTRESS_TOOLS_CLI_RESULTS_H_
@@ -11,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/checkers/checker.h"
 #include "lockstress/status.h"
 
 namespace lockstress::cli {
@@ -21,12 +28,23 @@ struct CheckRecord {
   std::string property;
   std::string status;  // pass, fail, skip
   std::string detail;
+  bool negative_control = false;  // expected to fail mutual_exclusion
 };
+
+// The built-in that is the negative control (impls/null_lock.cc).
+inline constexpr const char* kNegativeControl = "null";
 
 struct Results {
   std::uint64_t seed = 0;
+  CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
+  // A fail of an implementation that is not the negative control.
   bool any_failed() const;
+  // Negative controls that did not fail mutual_exclusion.
+  std::vector<std::string> controls_not_caught() const;
+  // 0 when nothing but the negative control failed and every control was
+  // caught; 1 otherwise.
+  int ExitCode() const;
 };
 
 std::string ResultsToJson(const Results& results);

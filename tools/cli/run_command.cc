@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "harness/scenario/scenario.h"
 #include "lockstress/registry.h"
 #include "tools/cli/check_command.h"
+#include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
 
 namespace lockstress::cli {
@@ -29,6 +31,8 @@ struct Target {
   std::vector<std::string> argv;
   Ownership ownership = Ownership::kProcess;
   FeatureSet features;  // from the greeting
+  bool negative_control = false;
+  std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -41,15 +45,16 @@ std::string Flat(std::string s) {
 
 StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
   std::vector<Target> out;
-  std::vector<std::string> names;
+  std::vector<std::string> named;  // explicitly, in order, once each
   bool all = o.impls.empty() && o.drivers.empty();
   for (const std::string& name : o.impls) {
     if (name == "all") {
       all = true;
-    } else {
-      names.push_back(name);
+    } else if (std::find(named.begin(), named.end(), name) == named.end()) {
+      named.push_back(name);
     }
   }
+  std::vector<std::string> names = named;
   if (all) {
     for (const ImplEntry& e : AllImpls()) {
       // An implementation still under construction makes no object; `all`
@@ -59,7 +64,9 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
             << ": not implemented (its factory makes no lock object)\n";
         continue;
       }
-      names.push_back(e.info.name);
+      if (std::find(names.begin(), names.end(), e.info.name) == names.end()) {
+        names.push_back(e.info.name);
+      }
     }
   }
   for (const std::string& name : names) {
@@ -68,11 +75,17 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
       return Status(ErrorKind::kError, "", "unknown implementation '" + name +
                                                "' (lockstress list impls)");
     }
-    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {}});
+    // Run among `all`, the null lock is the negative control, expected to
+    // fail; named by itself it is judged like any other implementation.
+    bool control = name == kNegativeControl &&
+                   std::find(named.begin(), named.end(), name) == named.end();
+    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {},
+                   control, e->info.stale_bound});
   }
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
-                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {}});
+                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {},
+                   false, {}});
   }
   return out;
 }
@@ -160,6 +173,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   fs::create_directories(*run_dir + "/logs");
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
+  results.options = o.check_options;
   std::optional<std::chrono::milliseconds> duration;
   if (o.duration_s) {
     duration = std::chrono::milliseconds(static_cast<std::int64_t>(*o.duration_s * 1000));
@@ -167,7 +181,17 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   bool tty = isatty(STDOUT_FILENO) == 1;
   nlohmann::json cases = nlohmann::json::array();
   std::size_t total = targets->size() * scenarios->size(), done = 0;
-  int failures = 0;
+  // Failed checks so far: violations, and the negative control's expected
+  // ones (shown apart).
+  int violations = 0, expected_failures = 0;
+  auto so_far = [&] {
+    std::string s = fmt::format("{} violation{} so far", violations,
+                                violations == 1 ? "" : "s");
+    if (expected_failures > 0) {
+      s += fmt::format(" (+{} expected from the negative control)", expected_failures);
+    }
+    return s;
+  };
   out << fmt::format("lockstress run: {} case(s), seed {}, run directory {}\n",
                      total, results.seed, *run_dir);
   for (Target& t : *targets) {
@@ -183,12 +207,15 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       ++done;
       nlohmann::json c = {{"impl", t.label}, {"scenario", sc.name},
                           {"properties", sc.properties}};
+      if (t.negative_control) c["negative_control"] = true;
+      if (t.stale_bound.count() > 0) c["stale_bound_ms"] = t.stale_bound.count();
       std::string missing = Missing(sc.required, t.features);
       if (!missing.empty()) {
         std::string why = "requires " + missing + ", which " + t.label +
                           " does not declare";
         for (const std::string& p : sc.properties) {
-          results.checks.push_back({t.label, sc.name, p, "skip", why});
+          results.checks.push_back(
+              {t.label, sc.name, p, "skip", why, t.negative_control});
         }
         c["skipped"] = why;
         cases.push_back(c);
@@ -211,8 +238,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .test_dir = (*scratch)->path(), .log_dir = logs};
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
-          out << fmt::format("\r[{}/{}] {} {}: {} ops, {} failed checks so far\x1b[K",
-                             done, total, t.label, sc.name, ops, failures)
+          out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,
+                             t.label, sc.name, ops, so_far())
               << std::flush;
         }
       };
@@ -231,9 +258,11 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       c["history"] = rel;
       cases.push_back(c);
       std::vector<CheckRecord> records =
-          CheckHistory(*history, t.label, sc.name, sc.properties, {});
+          CheckHistory(*history, t.label, sc.name, sc.properties,
+                       ForImplementation(o.check_options, t.stale_bound));
       int pass = 0, fail = 0, skip = 0;
       for (CheckRecord& r : records) {
+        r.negative_control = t.negative_control;
         // The scenario's labelled expectation, where the verdict differs.
         std::string expected = sc.Expected(r.property, t.features);
         if (r.status != "skip" && r.status != expected) {
@@ -243,20 +272,25 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         fail += r.status == "fail";
         skip += r.status == "skip";
       }
-      failures += fail;
+      (t.negative_control ? expected_failures : violations) += fail;
       results.checks.insert(results.checks.end(), records.begin(), records.end());
       std::string line = fmt::format("{} {}: {} ops, pass {} fail {} skip {}",
                                      t.label, sc.name, history->events.size(),
                                      pass, fail, skip);
       if (tty) {
-        out << fmt::format("\r[{}/{}] {}\x1b[K", done, total, line) << std::flush;
+        // The line is rewritten for the next case; a case with a violation
+        // keeps its line.
+        out << fmt::format("\r[{}/{}] {}; {}\x1b[K", done, total, line, so_far())
+            << (fail > 0 && !t.negative_control ? "\n" : "") << std::flush;
       } else {
         out << line << "\n";
       }
     }
   }
   if (tty) out << "\n";
-  nlohmann::json index = {{"version", 1}, {"seed", results.seed}, {"cases", cases}};
+  nlohmann::json index = {{"version", 1}, {"seed", results.seed},
+                          {"check_options", CheckOptionsToJson(o.check_options)},
+                          {"cases", cases}};
   Status wrote = WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
   if (wrote.ok()) wrote = WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
   if (wrote.ok() && !o.junit.empty()) wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
@@ -265,7 +299,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return 2;
   }
   PrintSummary(results, out);
-  return results.any_failed() ? 1 : 0;
+  return results.ExitCode();
 }
 
 }  // namespace lockstress::cli

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/checkers/checker.h"
 #include "harness/orchestrator/interrupt.h"
 
 namespace lockstress::cli {
@@ -36,6 +37,9 @@ struct RunOptions {
   std::string junit;
   std::string scenarios_dir;         // where suites live
   std::string worker;                // path of lockstress-worker
+  // The checkers' tolerances (--timeout-late ...); each built-in is judged
+  // with recovery_bound at least its declared stale_bound.
+  CheckOptions check_options;
 };
 
 int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
