@@ -24,6 +24,7 @@
 // tolerated.
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,8 +38,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "impls/testing/child_process.h"
 #include "impls/testing/conformance_util.h"
@@ -63,8 +62,8 @@ std::string BaseName(const std::string& path) {
 
 // Names that may appear after a failed attempt, by design (see the top).
 bool KeptByDesign(const Lock& lock, const std::string& name) {
-  static const char* const kKeepers[] = {"zc",   "zc-simple", "sqlite", "flock",
-                                         "posix", "ofd",      "rw"};
+  static const char* const kKeepers[] = {
+      "zc", "zc-simple", "sqlite", "flock", "posix", "ofd", "rw"};
   bool keeper = false;
   for (const char* k : kKeepers) keeper = keeper || lock.info().name == k;
   const std::string base = BaseName(lock.lock_path());
@@ -241,15 +240,15 @@ TEST_P(BadInputTest, FifoAtLockPathNeitherHangsNorSucceeds) {
   ASSERT_EQ(mkfifo(lock->lock_path().c_str(), 0644), 0);
   auto before = ListDir(dir_.path());
   std::string answer = TryInChild(dir_.File("lock"), "keep");
-  ASSERT_FALSE(answer.empty()) << "the attempt on a FIFO hung for "
-                               << kAttemptDeadline.count() << " ms";
+  ASSERT_FALSE(answer.empty())
+      << "the attempt on a FIFO hung for " << kAttemptDeadline.count() << " ms";
   std::string kind = answer.substr(0, answer.find('\t'));
   EXPECT_TRUE(kind == "LockFailed" || kind == "AlreadyLocked" ||
               kind == "LockTimeout")
       << answer;
-  EXPECT_TRUE(NamesPathAndCause(answer, BaseName(lock->lock_path()),
-                                {"FIFO", "not a regular file", "held",
-                                 "exists", "EEXIST"}));
+  EXPECT_TRUE(NamesPathAndCause(
+      answer, BaseName(lock->lock_path()),
+      {"FIFO", "not a regular file", "held", "exists", "EEXIST"}));
   struct stat st {};
   ASSERT_EQ(lstat(lock->lock_path().c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode));
@@ -268,8 +267,8 @@ TEST_P(BadInputTest, OverlongPathIsLockFailed) {
   auto before = ListDir(dir_.path());
   Status s = TryOnce(*lock);
   EXPECT_EQ(s.kind(), ErrorKind::kLockFailed) << s.ToString();
-  EXPECT_TRUE(NamesPathAndCause(s.ToString(), component,
-                                {"ENAMETOOLONG", "too long"}));
+  EXPECT_TRUE(
+      NamesPathAndCause(s.ToString(), component, {"ENAMETOOLONG", "too long"}));
   EXPECT_TRUE(SameListing(*lock, before, ListDir(dir_.path())));
 }
 

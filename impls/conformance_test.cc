@@ -107,9 +107,8 @@ TEST_P(ConformanceTest, SharedReadersExcludeWriter) {
   EXPECT_TRUE(ChecksSharedReadersExcludeWriter(impl(), dir()));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Registry, ConformanceTest, ::testing::ValuesIn(ImplNames(false)),
-    TestNameOf);
+INSTANTIATE_TEST_SUITE_P(Registry, ConformanceTest,
+                         ::testing::ValuesIn(ImplNames(false)), TestNameOf);
 
 }  // namespace
 }  // namespace lockstress::testing

@@ -183,8 +183,7 @@ class LinkMechanism final : public Mechanism {
       RemoveUnique();
       return Status(ErrorKind::kNotMyLock, lock_path_,
                     "the lock was broken and is now held by another owner (" +
-                        lock_path_ + " is not a link to " + unique_path_ +
-                        ")");
+                        lock_path_ + " is not a link to " + unique_path_ + ")");
     }
     return RemoveOwnerThenLock(os_, unique_path_, "link/between_unlinks",
                                lock_path_, /*lock_is_directory=*/false);
@@ -273,8 +272,8 @@ const ImplInfo& LinkInfo(bool threaded) {
 
 ImplEntry LinkLockEntry() {
   return {LinkInfo(true), [](const LockOptions& options) {
-            return MakeLockObject<LinkMechanism>(LinkInfo(options.threaded),
-                                                 options, options.path + ".lock");
+            return MakeLockObject<LinkMechanism>(
+                LinkInfo(options.threaded), options, options.path + ".lock");
           }};
 }
 

@@ -89,11 +89,11 @@ TEST(LinkLockTest, LockPathIsPathDotLockAndHoldsAUniqueFile) {
   ASSERT_EQ(names[0], "f.lock");
   // HOSTNAME-TID-PID.HASH(PATH); in the main thread TID == PID.
   const std::string pid = std::to_string(::getpid());
-  EXPECT_EQ(names[1].find(HostName(Os::Default()) + "-" + pid + "-" + pid +
-                          "."),
-            0u)
+  EXPECT_EQ(
+      names[1].find(HostName(Os::Default()) + "-" + pid + "-" + pid + "."), 0u)
       << names[1];
-  struct stat unique {}, locked {};
+  struct stat unique {
+  }, locked{};
   ASSERT_EQ(::stat(dir.File(names[1]).c_str(), &unique), 0);
   ASSERT_EQ(::stat(dir.File("f.lock").c_str(), &locked), 0);
   EXPECT_EQ(unique.st_ino, locked.st_ino);
@@ -140,7 +140,8 @@ TEST(LinkLockTest, FailedLinkWhileHeldIsBusyAndLeavesNoUniqueFile) {
   std::vector<std::string> after = ListDir(dir.path());
   ASSERT_EQ(after.size(), 2u);
   ASSERT_EQ(after[0], "f.lock");
-  struct stat lock_st {}, other_st {};
+  struct stat lock_st {
+  }, other_st{};
   ASSERT_EQ(::lstat(dir.File("f.lock").c_str(), &lock_st), 0);
   ASSERT_EQ(::lstat(dir.File(after[1]).c_str(), &other_st), 0);
   EXPECT_EQ(lock_st.st_ino, other_st.st_ino);

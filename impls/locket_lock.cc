@@ -168,9 +168,7 @@ class LocketMechanism final : public Mechanism {
     return FlockHeldOn(os_, path_);
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,
@@ -223,16 +221,17 @@ const ImplInfo& LocketInfo() {
   static const ImplInfo* info = new ImplInfo{
       .name = "locket",
       .model = "locket.lock_file",
-      .mechanism = "per-file in-process lock, then flock(LOCK_EX|LOCK_NB) "
-                   "on PATH polled every retry period; the file is kept",
-      .features = {Feature::kBlocking, Feature::kNonblocking,
-                   Feature::kTimeout, Feature::kThreads,
-                   Feature::kStaleRecovery},
+      .mechanism =
+          "per-file in-process lock, then flock(LOCK_EX|LOCK_NB) "
+          "on PATH polled every retry period; the file is kept",
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kThreads, Feature::kStaleRecovery},
       .ownership = Ownership::kOpenFile,
       .nfs_safe = false,
-      .wait_policy = "condition variable (threads of this process), then "
-                     "flock(LOCK_NB) polled every max_poll_interval "
-                     "(locket's retry_period, 50 ms)",
+      .wait_policy =
+          "condition variable (threads of this process), then "
+          "flock(LOCK_NB) polled every max_poll_interval "
+          "(locket's retry_period, 50 ms)",
       .stale_bound = std::chrono::milliseconds(1000),
       .failpoints = {"locket/after_thread_lock", "locket/after_flock"},
   };

@@ -21,6 +21,7 @@
 //     | b has not acquired (100 ms)     |
 //     | a.Release()                     |
 //     | <----------- acquired (future) -|
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -30,8 +31,6 @@
 #include <future>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "impls/testing/child_process.h"
 #include "impls/testing/lock_roles.h"
@@ -119,8 +118,8 @@ TEST(LocketLock, ThreadsExcludeEachOther) {
     nonblocking = b->Acquire(Timeout::NonBlocking());
     auto t0 = steady_clock::now();
     timed = b->Acquire(Timeout::After(milliseconds(150)));
-    timed_wait = std::chrono::duration_cast<milliseconds>(
-        steady_clock::now() - t0);
+    timed_wait =
+        std::chrono::duration_cast<milliseconds>(steady_clock::now() - t0);
   });
   t.join();
   EXPECT_EQ(nonblocking.kind(), ErrorKind::kAlreadyLocked);
@@ -191,9 +190,8 @@ TEST(LocketLock, BlockedWaiterGetsTheLockOfAKilledProcess) {
   ChildProcess child = ChildProcess::Start("hold", {path});
   ASSERT_EQ(child.ReadLine(), "acquired");
   std::unique_ptr<Lock> lock = Make(path);
-  std::future<Status> got = std::async(std::launch::async, [&] {
-    return lock->Acquire(Timeout::Forever());
-  });
+  std::future<Status> got = std::async(
+      std::launch::async, [&] { return lock->Acquire(Timeout::Forever()); });
   ASSERT_EQ(got.wait_for(milliseconds(100)), std::future_status::timeout);
   child.Kill(SIGKILL);
   ASSERT_EQ(child.Wait(), 128 + SIGKILL);

@@ -64,8 +64,8 @@ TEST(MkdirLockTest, LockIsADirectoryHoldingTheOwnerFile) {
   ASSERT_TRUE(IsDirectory(dir.File("f.lock")));
   const std::string pid = std::to_string(::getpid());
   EXPECT_EQ(ListDir(dir.File("f.lock")),
-            std::vector<std::string>{HostName(Os::Default()) + "-" + pid +
-                                     "-" + pid});
+            std::vector<std::string>{HostName(Os::Default()) + "-" + pid + "-" +
+                                     pid});
   EXPECT_TRUE(*lock->IAmLocking());
   EXPECT_TRUE(lock->Release().ok());
   EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});

@@ -17,9 +17,7 @@ class NullMechanism final : public Mechanism {
   }
   Status Release() override { return Status::Ok(); }
   StatusOr<bool> IsLocked(bool object_holds) override { return object_holds; }
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
   Status Break() override { return Status::Ok(); }
 };
 

@@ -40,8 +40,7 @@ class NullLockTest : public ::testing::Test {
   TempDir dir_;
 };
 
-#define EXPECT_CAUGHT(check) \
-  ExpectCaught(#check, check(impl_, dir_.path()))
+#define EXPECT_CAUGHT(check) ExpectCaught(#check, check(impl_, dir_.path()))
 
 TEST_F(NullLockTest, FailsMutualExclusionAcrossProcesses) {
   EXPECT_CAUGHT(ChecksMutualExclusionAcrossProcesses);

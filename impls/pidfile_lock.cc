@@ -54,8 +54,8 @@
 // Process death: the PID file stays; the lock is stale (AlreadyLocked for
 // everybody) until break_lock. PIDLockFile does not test whether the PID
 // is alive (and PIDs are reused), so neither do we: no stale_recovery.
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 #include <optional>
 #include <string>
@@ -73,7 +73,9 @@ namespace {
 // lockfile's read_pid_from_pidfile, made strict about what a PID is:
 // decimal digits with optional surrounding whitespace, 1..INT_MAX.
 std::optional<pid_t> ParsePid(std::string_view text) {
-  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
+  auto space = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c));
+  };
   while (!text.empty() && space(text.front())) text.remove_prefix(1);
   while (!text.empty() && space(text.back())) text.remove_suffix(1);
   if (text.empty() || text.size() > 10) return std::nullopt;
@@ -129,9 +131,9 @@ class PidfileMechanism final : public Mechanism {
       return s;
     }
     os_.Failpoint("pidfile/after_create_before_write");
-    Status w = WriteWhole(os_, fd->get(), path_,
-                          std::to_string(os_.Getpid()) + "\n",
-                          ErrorKind::kLockFailed);
+    Status w =
+        WriteWhole(os_, fd->get(), path_, std::to_string(os_.Getpid()) + "\n",
+                   ErrorKind::kLockFailed);
     if (!w.ok()) return CreatedButFailed(w);
     held_ = std::move(*fd);  // kept open: see "Which file" above
     return TryResult::kAcquired;
@@ -208,7 +210,7 @@ class PidfileMechanism final : public Mechanism {
 
   Os& os_;
   const std::string path_;
-  UniqueFd held_;            // the file this object created, while held
+  UniqueFd held_;           // the file this object created, while held
   std::string unreadable_;  // why the last ReadPid could not read
 };
 

@@ -81,11 +81,11 @@ TEST(PidfileLockTest, ReadPidAcceptsWhitespaceOnly) {
     std::string content;
     bool mine;
   };
-  for (const Case& c : {Case{Pid(), true}, Case{"  \t" + Pid() + " \n\n", true},
-                        Case{"000" + Pid() + "\n", true},
-                        Case{Pid() + "x\n", false}, Case{"+" + Pid(), false},
-                        Case{Pid() + "\n" + Pid() + "\n", false},
-                        Case{"-" + Pid(), false}}) {
+  for (const Case& c :
+       {Case{Pid(), true}, Case{"  \t" + Pid() + " \n\n", true},
+        Case{"000" + Pid() + "\n", true}, Case{Pid() + "x\n", false},
+        Case{"+" + Pid(), false}, Case{Pid() + "\n" + Pid() + "\n", false},
+        Case{"-" + Pid(), false}}) {
     SCOPED_TRACE("content '" + c.content + "'");
     ASSERT_TRUE(WriteFile(path, c.content));
     EXPECT_TRUE(*lock->IsLocked());
@@ -227,8 +227,8 @@ TEST(PidfileLockTest, ThreadsExclude) {
 // busy (AlreadyLocked), and the victim is never opened.
 TEST(PidfileLockTest, PlantedSymlinkIsBusyAndVictimUntouched) {
   TempDir dir;
-  CheckPlantedSymlinkRefused(kImpl, dir, dir.File("f.pid"),
-                             dir.File("f.pid"), ErrorKind::kAlreadyLocked);
+  CheckPlantedSymlinkRefused(kImpl, dir, dir.File("f.pid"), dir.File("f.pid"),
+                             ErrorKind::kAlreadyLocked);
 }
 
 TEST(PidfileLockTest, MissingDirectoryIsLockFailed) {

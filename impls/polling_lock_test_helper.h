@@ -25,6 +25,8 @@
 #define LOCKSTRESS_IMPLS_POLLING_LOCK_TEST_HELPER_H_
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -35,9 +37,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <signal.h>
 
 #include "impls/testing/child_process.h"
 #include "impls/testing/test_dirs.h"
@@ -83,8 +82,7 @@ inline std::string ReadFileOrMissing(const std::string& path) {
 
 // Creates or replaces `path` with `content` (a test fixture, not a lock).
 inline bool WriteFile(const std::string& path, const std::string& content) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   bool ok = ::write(fd, content.data(), content.size()) ==
             static_cast<ssize_t>(content.size());
@@ -143,7 +141,6 @@ LOCKSTRESS_CHILD_ROLE(crash_at) {
   ChildSay("survived " + s.ToString());
   return kChildFailed;
 }
-
 
 // --- Checks every polling lock must pass; `impl` names it in the registry.
 
@@ -249,9 +246,9 @@ inline void CheckBusyAcquireLeavesNothing(const std::string& impl,
   auto other = MakeTestLock(impl, path);
   EXPECT_EQ(other->Acquire(Timeout::NonBlocking()).kind(),
             ErrorKind::kAlreadyLocked);
-  EXPECT_EQ(other->Acquire(Timeout::After(std::chrono::milliseconds(20)))
-                .kind(),
-            ErrorKind::kLockTimeout);
+  EXPECT_EQ(
+      other->Acquire(Timeout::After(std::chrono::milliseconds(20))).kind(),
+      ErrorKind::kLockTimeout);
   EXPECT_EQ(ListDir(dir.path()), before);
   EXPECT_TRUE(holder->Release().ok());
   EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
@@ -316,8 +313,7 @@ inline void CheckTwoObjectsOfOneOwnerAreOneOwner(const std::string& impl,
 }
 
 // A missing directory: LockFailed naming the path and the cause.
-inline void CheckMissingDirectory(const std::string& impl,
-                                  const TempDir& dir) {
+inline void CheckMissingDirectory(const std::string& impl, const TempDir& dir) {
   const std::string path = dir.File("no-such-dir/x");
   auto lock = MakeTestLock(impl, path);
   Status s = lock->Acquire(Timeout::NonBlocking());

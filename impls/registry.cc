@@ -10,10 +10,10 @@ namespace lockstress {
 
 std::span<const ImplEntry> AllImpls() {
   static const std::vector<ImplEntry>* impls = new std::vector<ImplEntry>{
-      LinkLockEntry(),   MkdirLockEntry(),    PidfileLockEntry(),
-      SqliteLockEntry(), ZcLockEntry(),       ZcSimpleLockEntry(),
-      LocketLockEntry(), FlockLockEntry(),    PosixLockEntry(),
-      OfdLockEntry(),    RwLockEntry(),       NullLockEntry(),
+      LinkLockEntry(),   MkdirLockEntry(), PidfileLockEntry(),
+      SqliteLockEntry(), ZcLockEntry(),    ZcSimpleLockEntry(),
+      LocketLockEntry(), FlockLockEntry(), PosixLockEntry(),
+      OfdLockEntry(),    RwLockEntry(),    NullLockEntry(),
   };
   return *impls;
 }

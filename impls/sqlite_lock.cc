@@ -116,7 +116,8 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction() {
-    if (db_ != nullptr) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ != nullptr)
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   void Committed() { db_ = nullptr; }
 
@@ -146,8 +147,8 @@ class SqliteMechanism final : public Mechanism {
     // contention, not failure: after a short wait it counts as busy, and the
     // LockObject's deadline decides how long to keep trying.
     sqlite3_busy_timeout(db_.get(), kTryBusyTimeoutMs);
-    int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr,
-                          nullptr);
+    int rc =
+        sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return TryResult::kBusy;
     if (rc != SQLITE_OK) return Error("BEGIN IMMEDIATE", kind);
@@ -245,8 +246,9 @@ class SqliteMechanism final : public Mechanism {
       std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
       if (err != 0) {
         Status why = LockPathError(kind, "open", db_path_, err);
-        return Status(kind, db_path_, "sqlite3_open_v2: " + msg + ": " +
-                                          why.message(), "open", err);
+        return Status(kind, db_path_,
+                      "sqlite3_open_v2: " + msg + ": " + why.message(), "open",
+                      err);
       }
       return Status(kind, db_path_, "sqlite3_open_v2: " + msg);
     }
@@ -337,25 +339,27 @@ class SqliteMechanism final : public Mechanism {
 
   Os& os_;
   const std::string db_path_;
-  const std::string lock_file_;    // the key: absolute PATH.lock
+  const std::string lock_file_;  // the key: absolute PATH.lock
   const bool threaded_;
   std::string unique_name_;  // HOSTNAME-TID-PID of the last try's thread
-  DbPtr db_;                       // opened at first use
+  DbPtr db_;                 // opened at first use
 };
 
 const ImplInfo& SqliteInfo() {
   static const ImplInfo* info = new ImplInfo{
       .name = "sqlite",
       .model = "lockfile.SQLiteLockFile",
-      .mechanism = "a row (PATH.lock, HOSTNAME-TID-PID) in table locks of "
-                   "DIR/.lockstress-locks.sqlite, inserted in BEGIN IMMEDIATE",
-      .features = {Feature::kBlocking, Feature::kNonblocking,
-                   Feature::kTimeout, Feature::kIsLocked,
-                   Feature::kIAmLocking, Feature::kBreak, Feature::kThreads},
+      .mechanism =
+          "a row (PATH.lock, HOSTNAME-TID-PID) in table locks of "
+          "DIR/.lockstress-locks.sqlite, inserted in BEGIN IMMEDIATE",
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kIsLocked, Feature::kIAmLocking, Feature::kBreak,
+                   Feature::kThreads},
       .ownership = Ownership::kThread,
       .nfs_safe = false,
-      .wait_policy = "inotify + back-off 1..max_poll_interval ms; the "
-                     "database's own lock: busy timeout 2 s",
+      .wait_policy =
+          "inotify + back-off 1..max_poll_interval ms; the "
+          "database's own lock: busy timeout 2 s",
       .failpoints = {"sqlite/after_begin", "sqlite/after_insert_before_commit"},
   };
   return *info;

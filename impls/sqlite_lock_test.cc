@@ -12,6 +12,7 @@
 //     |                                 | Release
 //     | <---------------- "released" -- |
 //     | <---------------------- exit 0 -|
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -22,8 +23,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "impls/core/lock_files.h"
 #include "impls/testing/child_process.h"

@@ -7,9 +7,9 @@
 // that, once it holds the lock, writes " " + content_template + "\n" into
 // the file (content_template is "{pid}" by default, "{hostname}" also
 // expands; the leading space is zc's own: `write(" %s\n" % content)`) and
-// cuts the file to that length. close() unlocks and closes. The file is never removed: zc
-// documents that the lock file is left behind, and that its content is only
-// a hint for humans, never what decides who holds the lock.
+// cuts the file to that length. close() unlocks and closes. The file is never
+// removed: zc documents that the lock file is left behind, and that its content
+// is only a hint for humans, never what decides who holds the lock.
 //
 // Mechanism: PATH itself is the lock file. TryAcquire opens it with
 // OpenLockFile(O_RDWR | O_CREAT) (never O_TRUNC: truncating at open would
@@ -107,8 +107,8 @@ class ZcMechanism final : public Mechanism {
           ExpandTemplate(content_template_, std::to_string(os_.Getpid()),
                          HostName(os_)) +
           "\n";
-      Status s = WriteWhole(os_, fd->get(), path_, content,
-                            ErrorKind::kLockFailed);
+      Status s =
+          WriteWhole(os_, fd->get(), path_, content, ErrorKind::kLockFailed);
       if (!s.ok()) {
         os_.Flock(fd->get(), LOCK_UN);  // closing would free it too
         return s;
@@ -129,9 +129,7 @@ class ZcMechanism final : public Mechanism {
     return FlockHeldOn(os_, path_);
   }
 
-  StatusOr<bool> IAmLocking(bool object_holds) override {
-    return object_holds;
-  }
+  StatusOr<bool> IAmLocking(bool object_holds) override { return object_holds; }
 
   Status Break() override {
     return Status(ErrorKind::kUnsupported, path_,
@@ -181,8 +179,8 @@ const ImplInfo& ZcSimpleInfo() {
 
 ImplEntry ZcLockEntry() {
   return {ZcInfo(), [](const LockOptions& options) {
-            return MakeLockObject<ZcMechanism>(ZcInfo(), options,
-                                               options.path, true);
+            return MakeLockObject<ZcMechanism>(ZcInfo(), options, options.path,
+                                               true);
           }};
 }
 

@@ -12,16 +12,15 @@
 //     |                                       | Release
 //     | <----------------------- "released" - |
 //     | <---------------------------- exit 0 -|
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 #include <string>
-
-#include <gtest/gtest.h>
+#include <thread>
 
 #include "impls/core/lock_files.h"
 #include "impls/testing/child_process.h"
@@ -130,8 +129,7 @@ TEST(ZcSimpleLock, WritesNothingAndKeepsTheFile) {
   ASSERT_TRUE(child.WriteLine("release"));
   ASSERT_EQ(child.ReadLine(), "released");
   ASSERT_EQ(child.Wait(), kChildOk);
-  EXPECT_EQ(testing::ListDir(dir.path()),
-            std::vector<std::string>{"db.lock"});
+  EXPECT_EQ(testing::ListDir(dir.path()), std::vector<std::string>{"db.lock"});
   EXPECT_EQ(ReadAll(path), "");
 }
 
@@ -175,8 +173,7 @@ TEST(ZcLock, BlockingAndTimedAcquireAreUnsupported) {
   TempDir dir;
   for (const char* impl : {"zc", "zc-simple"}) {
     std::unique_ptr<Lock> lock = Make(impl, dir.File("db.lock"));
-    EXPECT_EQ(lock->Acquire(Timeout::Forever()).kind(),
-              ErrorKind::kUnsupported)
+    EXPECT_EQ(lock->Acquire(Timeout::Forever()).kind(), ErrorKind::kUnsupported)
         << impl;
     EXPECT_EQ(lock->Acquire(Timeout::After(std::chrono::seconds(1))).kind(),
               ErrorKind::kUnsupported)

@@ -41,8 +41,7 @@ CheckResult Check(const History& history, const CheckOptions&) {
     ++breaks;
     // The broken holders' next releases.
     for (const Interval& iv : h.intervals) {
-      if (iv.end != IntervalEnd::kBreak || iv.end_event != b ||
-          !iv.certain) {
+      if (iv.end != IntervalEnd::kBreak || iv.end_event != b || !iv.certain) {
         continue;
       }
       for (std::size_t i = b + 1; i < ev.size(); ++i) {
@@ -53,9 +52,10 @@ CheckResult Check(const History& history, const CheckOptions&) {
         if (e.t0 <= br.t1) break;  // raced with the break: either answer
         ++judged;
         if (e.outcome == Outcome::kOk) {
-          fail({iv.begin_event, b, i},
-               Describe(h, history, i) + ": the broken holder's release "
-               "succeeded after " + Describe(h, history, b));
+          fail({iv.begin_event, b, i}, Describe(h, history, i) +
+                                           ": the broken holder's release "
+                                           "succeeded after " +
+                                           Describe(h, history, b));
         }
         break;
       }

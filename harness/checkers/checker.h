@@ -28,8 +28,8 @@ std::string_view VerdictName(Verdict verdict);  // "pass", "fail", "skip"
 struct CheckResult {
   std::string property;  // mutual_exclusion, timeout_semantics, ...
   Verdict verdict = Verdict::kSkip;
-  std::string detail;    // why: counts on pass, the violation on fail,
-                         // the reason on skip
+  std::string detail;  // why: counts on pass, the violation on fail,
+                       // the reason on skip
   std::vector<std::size_t> evidence;  // indices into History::events
 };
 

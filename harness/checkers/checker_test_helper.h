@@ -36,8 +36,8 @@ class HistoryBuilder {
                   const std::string& arg = "inf") {
     return Add(handle, op, t0, t1, arg, Outcome::kErr, kind);
   }
-  std::size_t Lost(const std::string& handle, const std::string& op,
-                   double t0, double t1, const std::string& arg = "inf") {
+  std::size_t Lost(const std::string& handle, const std::string& op, double t0,
+                   double t1, const std::string& arg = "inf") {
     return Add(handle, op, t0, t1, arg, Outcome::kLost, ErrorKind::kOk);
   }
   std::size_t Query(const std::string& handle, const std::string& op,
@@ -53,8 +53,7 @@ class HistoryBuilder {
     history_.events[i].wrote = wrote;
     return i;
   }
-  std::size_t Nemesis(const std::string& op, int target, double t0,
-                      double t1) {
+  std::size_t Nemesis(const std::string& op, int target, double t0, double t1) {
     Event e;
     e.type = Event::Type::kNemesis;
     e.worker = -1;
@@ -107,8 +106,8 @@ class HistoryBuilder {
 };
 
 inline std::string Show(const CheckResult& r) {
-  std::string s = std::string(VerdictName(r.verdict)) + ": " + r.detail +
-                  " evidence:";
+  std::string s =
+      std::string(VerdictName(r.verdict)) + ": " + r.detail + " evidence:";
   for (std::size_t i : r.evidence) s += " " + std::to_string(i);
   return s;
 }

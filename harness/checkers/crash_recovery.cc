@@ -28,9 +28,9 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
   std::string detail, report;
   std::vector<std::size_t> evidence;
   for (const Recovery& r : rs) {
-    std::string line = "w" + std::to_string(r.holder->worker) +
-                       " killed holding: " +
-                       std::string(RecoveryKindName(r.kind));
+    std::string line =
+        "w" + std::to_string(r.holder->worker) +
+        " killed holding: " + std::string(RecoveryKindName(r.kind));
     if (r.kind == Recovery::Kind::kFreed ||
         r.kind == Recovery::Kind::kTakenOver) {
       line += " after " + DurMs(r.latency);

@@ -107,7 +107,8 @@ void BuildIndexes(const History& history, Holdings& h) {
       calls.push_back(i);
     }
     if (e.type == Event::Type::kNemesis && e.op == "stop") {
-      Holdings::Stop s{e.target, e.t0, std::numeric_limits<std::int64_t>::max()};
+      Holdings::Stop s{e.target, e.t0,
+                       std::numeric_limits<std::int64_t>::max()};
       for (std::size_t j = i + 1; j < ev.size(); ++j) {
         const Event& c = ev[j];
         if (c.type == Event::Type::kNemesis && c.op == "cont" &&
@@ -119,9 +120,8 @@ void BuildIndexes(const History& history, Holdings& h) {
       h.stops.push_back(s);
     }
   }
-  std::sort(calls.begin(), calls.end(), [&](std::size_t a, std::size_t b) {
-    return ev[a].t0 < ev[b].t0;
-  });
+  std::sort(calls.begin(), calls.end(),
+            [&](std::size_t a, std::size_t b) { return ev[a].t0 < ev[b].t0; });
   Holdings::Latest l;
   for (std::size_t i : calls) {
     const Event& e = ev[i];
@@ -157,8 +157,7 @@ bool SameOwner(const HistoryHeader& header, const std::string& handle_a,
   switch (header.ownership) {
     case Ownership::kThread:
       return handle_a == handle_b ||
-             (worker_a == worker_b &&
-              !header.features.has(Feature::kThreads));
+             (worker_a == worker_b && !header.features.has(Feature::kThreads));
     case Ownership::kOpenFile:
       return handle_a == handle_b;
     case Ownership::kProcess:
@@ -310,7 +309,9 @@ std::string DurMs(std::int64_t nanos) {
   return buf;
 }
 
-std::string Ms(const Holdings& h, std::int64_t t) { return DurMs(t - h.origin); }
+std::string Ms(const Holdings& h, std::int64_t t) {
+  return DurMs(t - h.origin);
+}
 
 std::string Describe(const Holdings& h, const History& history,
                      std::size_t index) {

@@ -55,10 +55,10 @@ struct Interval {
   bool certain = true;  // false: from a lost acquire
   std::int64_t sure_begin = 0, sure_end = 0;
   std::int64_t may_begin = 0, may_end = 0;
-  std::size_t begin_event = 0;              // the acquire
-  std::optional<std::size_t> end_event;     // release, break, kill, lost
+  std::size_t begin_event = 0;           // the acquire
+  std::optional<std::size_t> end_event;  // release, break, kill, lost
   IntervalEnd end = IntervalEnd::kOpen;
-  int max_depth = 1;                        // reentrant nesting reached
+  int max_depth = 1;  // reentrant nesting reached
 
   bool SureOverlaps(std::int64_t a, std::int64_t b) const {
     return certain && sure_begin < sure_end && sure_begin < b && a < sure_end;

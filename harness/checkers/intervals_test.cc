@@ -125,9 +125,9 @@ TEST(IntervalsRaceTest, CloseEndsTheHolding) {
 TEST(IntervalsRaceTest, AcquireRacingABreakIsUncertain) {
   HistoryBuilder b;
   b.Ok("w1.h0", "acquire", 0, 10);
-  b.Ok("w2.h0", "break", 5, 6, "");    // reply order: acquire first
+  b.Ok("w2.h0", "break", 5, 6, "");  // reply order: acquire first
   b.Ok("w3.h0", "break", 20, 30, "");
-  b.Ok("w4.h0", "acquire", 25, 35);    // after the break in reply order
+  b.Ok("w4.h0", "acquire", 25, 35);  // after the break in reply order
   Holdings h = DeriveIntervals(b.history());
   ASSERT_EQ(h.intervals.size(), 2u);
   EXPECT_FALSE(h.intervals[0].certain);

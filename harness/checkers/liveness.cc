@@ -60,8 +60,8 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     }
     if (others.size() >= 2) {
       fail({i, others[0], others[1]},
-           Describe(h, history, i) + ": waited " + DurMs(waited) +
-               " (bound " + std::to_string(opt.starvation_bound.count()) +
+           Describe(h, history, i) + ": waited " + DurMs(waited) + " (bound " +
+               std::to_string(opt.starvation_bound.count()) +
                "ms) while others acquired " + std::to_string(others.size()) +
                " times, first " + Describe(h, history, others[0]));
     }

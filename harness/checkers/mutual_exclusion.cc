@@ -95,11 +95,10 @@ CheckResult Check(const History& history, const CheckOptions&) {
     if (fresh) continue;
     const std::size_t prev_index = it->second;
     const Event& prev = ev[prev_index];
-    bool excused = std::any_of(uncertain.begin(), uncertain.end(),
-                               [&](std::int64_t t) {
-                                 return t >= std::min(prev.t0, e.t0) &&
-                                        t <= std::max(prev.t1, e.t1);
-                               });
+    bool excused =
+        std::any_of(uncertain.begin(), uncertain.end(), [&](std::int64_t t) {
+          return t >= std::min(prev.t0, e.t0) && t <= std::max(prev.t1, e.t1);
+        });
     it->second = i;
     if (excused) continue;
     if (violations++ == 0) {

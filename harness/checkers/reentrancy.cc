@@ -37,9 +37,9 @@ CheckResult Check(const History& history, const CheckOptions&) {
     ++judged;
     const bool ok = e.outcome == Outcome::kOk;
     if (reentrant && !ok) {
-      fail({own->begin_event, i},
-           Describe(h, history, i) + ": a reentrant re-entry failed while " +
-               DescribeInterval(h, *own));
+      fail({own->begin_event, i}, Describe(h, history, i) +
+                                      ": a reentrant re-entry failed while " +
+                                      DescribeInterval(h, *own));
     } else if (!reentrant && ok) {
       fail({own->begin_event, i},
            Describe(h, history, i) +
@@ -63,9 +63,9 @@ CheckResult Check(const History& history, const CheckOptions&) {
           continue;
         }
         fail({a.begin_event, b.begin_event},
-             DescribeInterval(h, a) + " nested " +
-                 std::to_string(a.max_depth) + " deep, yet " +
-                 DescribeInterval(h, b) + ": nesting not counted");
+             DescribeInterval(h, a) + " nested " + std::to_string(a.max_depth) +
+                 " deep, yet " + DescribeInterval(h, b) +
+                 ": nesting not counted");
       }
     }
   }

@@ -51,9 +51,8 @@ CheckResult Check(const History& history, const CheckOptions&) {
     if (const Interval* own = HeldAt(h, e.handle, i)) {
       ++judged;
       if (!ok && own->certain && own->end == IntervalEnd::kRelease) {
-        fail({own->begin_event, i},
-             what + ": the holder's release failed; " +
-                 DescribeInterval(h, *own));
+        fail({own->begin_event, i}, what + ": the holder's release failed; " +
+                                        DescribeInterval(h, *own));
       }
       continue;
     }
@@ -85,8 +84,9 @@ CheckResult Check(const History& history, const CheckOptions&) {
       }
     } else if (!other_may) {
       if (ok) {
-        fail({i}, what + ": silent double release: ok while nobody held "
-                         "the lock (expected NotLocked)");
+        fail({i}, what +
+                      ": silent double release: ok while nobody held "
+                      "the lock (expected NotLocked)");
       } else if (k == ErrorKind::kNotMyLock) {
         fail({i}, what + ": NotMyLock while nobody held the lock");
       }

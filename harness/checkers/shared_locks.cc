@@ -29,8 +29,7 @@ CheckResult Check(const History& history, const CheckOptions&) {
     if (a.shared) ++shared;
     for (std::size_t j = i + 1; j < ivs.size(); ++j) {
       const Interval& b = ivs[j];
-      if (!b.SureOverlaps(a.sure_begin, a.sure_end) ||
-          a.handle == b.handle) {
+      if (!b.SureOverlaps(a.sure_begin, a.sure_end) || a.handle == b.handle) {
         continue;
       }
       if (a.shared && b.shared) {

@@ -43,8 +43,8 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
       }
       fail({a.begin_event, b.begin_event},
            b.handle + " took over the lock of a live holder: " +
-               DescribeInterval(h, a) + " while " + b.handle +
-               " acquired at " + Ms(h, b.sure_begin));
+               DescribeInterval(h, a) + " while " + b.handle + " acquired at " +
+               Ms(h, b.sure_begin));
     }
   }
   std::vector<Recovery> rs =
@@ -59,8 +59,8 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
       fail({r.holder->begin_event, r.kill_event, *r.late_refusal},
            "the lock of killed " + DescribeInterval(h, *r.holder) +
                " was not recovered within " +
-               std::to_string(opt.recovery_bound.count()) + "ms: " +
-               Describe(h, history, *r.late_refusal));
+               std::to_string(opt.recovery_bound.count()) +
+               "ms: " + Describe(h, history, *r.late_refusal));
     }
   }
   if (violations > 0) return Fail(kName, detail, evidence, violations);

@@ -31,8 +31,7 @@ CheckResult Check(const History& history, const CheckOptions&) {
   std::vector<std::size_t> evidence;
   for (std::size_t i = 0; i < history.events.size(); ++i) {
     const Event& e = history.events[i];
-    if (e.type != Event::Type::kOp || e.outcome != Outcome::kOk ||
-        !e.value) {
+    if (e.type != Event::Type::kOp || e.outcome != Outcome::kOk || !e.value) {
       continue;
     }
     const bool mine = e.op == "i_am_locking";
@@ -52,8 +51,8 @@ CheckResult Check(const History& history, const CheckOptions&) {
     const bool expect = inside != nullptr;
     if (*e.value == expect) continue;
     if (violations++ == 0) {
-      detail = Describe(h, history, i) + ": expected " +
-               (expect ? "true" : "false");
+      detail =
+          Describe(h, history, i) + ": expected " + (expect ? "true" : "false");
       if (inside) {
         detail += " while " + DescribeInterval(h, *inside);
         evidence = {inside->begin_event, i};

@@ -32,8 +32,7 @@ TEST(StatusQueriesTest, IsLockedThatLiesFails) {
   CheckResult r = b.Check(kP);
   ASSERT_EQ(r.verdict, Verdict::kFail) << Show(r);
   EXPECT_EQ(r.evidence, (std::vector<std::size_t>{0, i}));
-  EXPECT_NE(r.detail.find("expected true while w1.h0 held"),
-            std::string::npos)
+  EXPECT_NE(r.detail.find("expected true while w1.h0 held"), std::string::npos)
       << r.detail;
 
   HistoryBuilder c = Held();

@@ -49,31 +49,30 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     const std::int64_t took = e.t1 - e.t0;
     // A stopped worker answers late through no fault of the lock.
     const bool stopped = StoppedDuring(h, e.worker, e.t0, e.t1);
-    const bool refused = e.outcome == Outcome::kErr &&
-                         (e.kind == ErrorKind::kAlreadyLocked ||
-                          e.kind == ErrorKind::kLockTimeout);
+    const bool refused =
+        e.outcome == Outcome::kErr && (e.kind == ErrorKind::kAlreadyLocked ||
+                                       e.kind == ErrorKind::kLockTimeout);
     if (!d) {
       if (refused) fail(i, "a blocking acquire gave up");
     } else if (*d == 0) {
-      if (took > prompt && !stopped &&
-          (e.outcome == Outcome::kOk || refused)) {
-        fail(i, "a non-blocking acquire took " + DurMs(took) +
-                    " (prompt: " +
+      if (took > prompt && !stopped && (e.outcome == Outcome::kOk || refused)) {
+        fail(i, "a non-blocking acquire took " + DurMs(took) + " (prompt: " +
                     std::to_string(opt.nonblocking_prompt.count()) + "ms)");
       } else if (e.outcome == Outcome::kErr &&
                  e.kind == ErrorKind::kLockTimeout) {
-        fail(i, "a non-blocking acquire answered LockTimeout, not "
-                "AlreadyLocked");
+        fail(i,
+             "a non-blocking acquire answered LockTimeout, not "
+             "AlreadyLocked");
       }
     } else {
       if (e.outcome == Outcome::kErr && e.kind == ErrorKind::kLockTimeout &&
           took < *d - early) {
-        fail(i, "timed out early: after " + DurMs(took) +
-                    " of the " + e.arg + "s asked");
+        fail(i, "timed out early: after " + DurMs(took) + " of the " + e.arg +
+                    "s asked");
       } else if ((e.outcome == Outcome::kOk || refused) && !stopped &&
                  took > *d + late) {
-        fail(i, "answered late: after " + DurMs(took) +
-                    " for a timeout of " + e.arg + "s (tolerance " +
+        fail(i, "answered late: after " + DurMs(took) + " for a timeout of " +
+                    e.arg + "s (tolerance " +
                     std::to_string(opt.timeout_late.count()) + "ms)");
       } else if (e.outcome == Outcome::kErr &&
                  e.kind == ErrorKind::kAlreadyLocked) {
@@ -87,8 +86,9 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     }
   }
   if (judged == 0) {
-    return Skip(kName, "no acquire of a declared timeout kind (blocking, "
-                       "nonblocking, timeout) answered");
+    return Skip(kName,
+                "no acquire of a declared timeout kind (blocking, "
+                "nonblocking, timeout) answered");
   }
   if (violations > 0) return Fail(kName, detail, evidence, violations);
   return Pass(kName, std::to_string(judged) +

@@ -124,14 +124,14 @@ Reply DriverServer::Execute(HandleState& handle, const Request& r) {
   using protocol::MonotonicNanos;
   std::int64_t now = MonotonicNanos();
   auto refuse = [&](ErrorKind kind, const std::string& message) {
-    return Reply{.seq = r.seq, .t0 = now, .t1 = now, .kind = kind,
-                 .message = message};
+    return Reply{
+        .seq = r.seq, .t0 = now, .t1 = now, .kind = kind, .message = message};
   };
   for (Feature f : NeededFeatures(r)) {
     if (!info_.features.has(f)) {
-      return refuse(ErrorKind::kUnsupported,
-                    std::string(FeatureName(f)) + " is not declared by " +
-                        info_.name);
+      return refuse(
+          ErrorKind::kUnsupported,
+          std::string(FeatureName(f)) + " is not declared by " + info_.name);
     }
   }
   if (r.verb == Verb::kOpen) {
@@ -174,8 +174,8 @@ Reply DriverServer::Execute(HandleState& handle, const Request& r) {
     case Verb::kIsLocked:
     case Verb::kIAmLocking: {
       t0 = MonotonicNanos();
-      StatusOr<bool> answer = r.verb == Verb::kIsLocked ? lock.IsLocked()
-                                                        : lock.IAmLocking();
+      StatusOr<bool> answer =
+          r.verb == Verb::kIsLocked ? lock.IsLocked() : lock.IAmLocking();
       t1 = MonotonicNanos();
       if (answer.ok()) {
         value = *answer;
@@ -203,7 +203,10 @@ void DriverServer::Dispatch(const Request& r) {
     if (it != handles_.end()) {
       std::int64_t now = protocol::MonotonicNanos();
       writer_.WriteLine(protocol::FormatReply(
-          {.seq = r.seq, .t0 = now, .t1 = now, .kind = ErrorKind::kError,
+          {.seq = r.seq,
+           .t0 = now,
+           .t1 = now,
+           .kind = ErrorKind::kError,
            .message = "handle " + r.handle + " is already open"}));
       return;
     }
@@ -213,7 +216,10 @@ void DriverServer::Dispatch(const Request& r) {
   } else if (it == handles_.end()) {
     std::int64_t now = protocol::MonotonicNanos();
     writer_.WriteLine(protocol::FormatReply(
-        {.seq = r.seq, .t0 = now, .t1 = now, .kind = ErrorKind::kError,
+        {.seq = r.seq,
+         .t0 = now,
+         .t1 = now,
+         .kind = ErrorKind::kError,
          .message = "handle " + r.handle + " is not open"}));
     return;
   }
@@ -223,7 +229,8 @@ void DriverServer::Dispatch(const Request& r) {
 }
 
 int DriverServer::Serve() {
-  if (!writer_.WriteLine(protocol::FormatGreeting({info_.name, info_.features}))) {
+  if (!writer_.WriteLine(
+          protocol::FormatGreeting({info_.name, info_.features}))) {
     return kDriverProtocolError;
   }
   std::string line;
@@ -248,9 +255,12 @@ int DriverServer::Serve() {
         return kDriverProtocolError;
       }
       std::int64_t now = protocol::MonotonicNanos();
-      writer_.WriteLine(protocol::FormatReply(
-          {.seq = seq_only->seq, .t0 = now, .t1 = now,
-           .kind = ErrorKind::kError, .message = request.status().message()}));
+      writer_.WriteLine(
+          protocol::FormatReply({.seq = seq_only->seq,
+                                 .t0 = now,
+                                 .t1 = now,
+                                 .kind = ErrorKind::kError,
+                                 .message = request.status().message()}));
       continue;
     }
     if (request->verb == Verb::kQuit) {

@@ -1,8 +1,8 @@
 #include "harness/driver/driver_server.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +16,8 @@
 namespace lockstress {
 namespace {
 
-using std::chrono::steady_clock;
 using protocol::LineReader;
+using std::chrono::steady_clock;
 
 constexpr auto kStep = std::chrono::seconds(20);
 
@@ -39,9 +39,8 @@ class Worker {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(),
-                          environ),
-              0);
+    EXPECT_EQ(
+        posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
     close(out[1]);
@@ -209,7 +208,8 @@ struct InProcessServer {
       DriverServer server(
           info,
           [this](const LockOptions& o) -> StatusOr<std::unique_ptr<Lock>> {
-            return std::unique_ptr<Lock>(new InProcessLock(&shared, &info, o.path));
+            return std::unique_ptr<Lock>(
+                new InProcessLock(&shared, &info, o.path));
           },
           to[0], from[1]);
       code = server.Serve();
@@ -275,9 +275,9 @@ TEST(DriverServer, UndeclaredFeatureIsUnsupportedWithoutACall) {
   EXPECT_EQ(greeting, "lockstress-driver 1 inproc nonblocking");
   s.Send("1 open a /p");
   s.Read();
-  for (std::string req : {"2 acquire a inf", "3 acquire a 1.5", "4 is_locked a",
-                          "5 i_am_locking a", "6 break a",
-                          "7 acquire_shared a 0"}) {
+  for (std::string req :
+       {"2 acquire a inf", "3 acquire a 1.5", "4 is_locked a",
+        "5 i_am_locking a", "6 break a", "7 acquire_shared a 0"}) {
     s.Send(req);
     protocol::Reply r = s.Read();
     EXPECT_EQ(r.kind, ErrorKind::kUnsupported) << req;

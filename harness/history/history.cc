@@ -30,8 +30,9 @@ std::optional<Outcome> ParseOutcome(std::string_view s) {
 }
 
 std::optional<Ownership> ParseOwnership(std::string_view s) {
-  for (Ownership o : {Ownership::kThread, Ownership::kOpenFile,
-                      Ownership::kProcess, Ownership::kHost, Ownership::kNone}) {
+  for (Ownership o :
+       {Ownership::kThread, Ownership::kOpenFile, Ownership::kProcess,
+        Ownership::kHost, Ownership::kNone}) {
     if (OwnershipName(o) == s) return o;
   }
   return std::nullopt;
@@ -55,7 +56,8 @@ T Get(const json& j, const char* key, T fallback) {
 
 template <typename T>
 T Require(const json& j, const char* key) {
-  if (!j.contains(key)) throw BadLine{std::string("missing field '") + key + "'"};
+  if (!j.contains(key))
+    throw BadLine{std::string("missing field '") + key + "'"};
   return Get<T>(j, key, T{});
 }
 
@@ -66,7 +68,8 @@ HistoryHeader HeaderFromJson(const json& j) {
     throw BadLine{"unsupported history version " + std::to_string(h.version)};
   }
   h.impl = Require<std::string>(j, "impl");
-  StatusOr<FeatureSet> f = FeatureSet::Parse(Get<std::string>(j, "features", ""));
+  StatusOr<FeatureSet> f =
+      FeatureSet::Parse(Get<std::string>(j, "features", ""));
   if (!f.ok()) throw BadLine{f.status().message()};
   h.features = *f;
   std::string own = Get<std::string>(j, "ownership", "process");
@@ -186,9 +189,9 @@ StatusOr<History> ReadHistory(const std::string& path) {
       if (!have_header) throw BadLine{"the first line must be the header"};
       history.events.push_back(EventFromJson(j, line));
     } catch (const json::parse_error& e) {
-      return Status(ErrorKind::kError, "",
-                    path + ":" + std::to_string(line) +
-                        ": not JSON: " + e.what());
+      return Status(
+          ErrorKind::kError, "",
+          path + ":" + std::to_string(line) + ": not JSON: " + e.what());
     } catch (const BadLine& e) {
       return Status(ErrorKind::kError, "",
                     path + ":" + std::to_string(line) + ": " + e.message);

@@ -11,24 +11,57 @@ namespace {
 
 History Sample() {
   History h;
-  h.header = {.version = 1, .impl = "link",
+  h.header = {.version = 1,
+              .impl = "link",
               .features = {Feature::kBlocking, Feature::kThreads},
-              .ownership = Ownership::kThread, .scenario = "conformance/basic",
-              .seed = 42, .workers = 2, .witness = "/tmp/w"};
-  Event acquire{.worker = 1, .handle = "w1.h0", .pid = 99, .op = "acquire",
-                .arg = "0.25", .t0 = 10, .t1 = 20};
-  Event release{.worker = 1, .handle = "w1.h0", .op = "release", .t0 = 30,
-                .t1 = 40, .outcome = Outcome::kErr,
-                .kind = ErrorKind::kNotLocked, .message = "nobody \"holds\"\n"};
-  Event query{.worker = 0, .handle = "w0.h0", .op = "is_locked", .t0 = 5,
-              .t1 = 6, .value = false};
-  Event witness{.worker = 1, .handle = "w1.h0", .op = "witness", .t0 = 21,
-                .t1 = 22, .read = 41, .wrote = 42};
-  Event lost{.worker = 0, .handle = "w0.h0", .op = "acquire", .arg = "inf",
-             .t0 = 50, .t1 = 60, .outcome = Outcome::kLost,
+              .ownership = Ownership::kThread,
+              .scenario = "conformance/basic",
+              .seed = 42,
+              .workers = 2,
+              .witness = "/tmp/w"};
+  Event acquire{.worker = 1,
+                .handle = "w1.h0",
+                .pid = 99,
+                .op = "acquire",
+                .arg = "0.25",
+                .t0 = 10,
+                .t1 = 20};
+  Event release{.worker = 1,
+                .handle = "w1.h0",
+                .op = "release",
+                .t0 = 30,
+                .t1 = 40,
+                .outcome = Outcome::kErr,
+                .kind = ErrorKind::kNotLocked,
+                .message = "nobody \"holds\"\n"};
+  Event query{.worker = 0,
+              .handle = "w0.h0",
+              .op = "is_locked",
+              .t0 = 5,
+              .t1 = 6,
+              .value = false};
+  Event witness{.worker = 1,
+                .handle = "w1.h0",
+                .op = "witness",
+                .t0 = 21,
+                .t1 = 22,
+                .read = 41,
+                .wrote = 42};
+  Event lost{.worker = 0,
+             .handle = "w0.h0",
+             .op = "acquire",
+             .arg = "inf",
+             .t0 = 50,
+             .t1 = 60,
+             .outcome = Outcome::kLost,
              .message = "worker killed"};
-  Event kill{.type = Event::Type::kNemesis, .worker = -1, .op = "kill",
-             .t0 = 55, .t1 = 56, .message = "SIGKILL", .target = 0};
+  Event kill{.type = Event::Type::kNemesis,
+             .worker = -1,
+             .op = "kill",
+             .t0 = 55,
+             .t1 = 56,
+             .message = "SIGKILL",
+             .target = 0};
   h.events = {acquire, release, query, witness, lost, kill};
   return h;
 }

@@ -16,9 +16,9 @@ namespace lockstress {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 using protocol::Request;
 using protocol::Verb;
+using std::chrono::milliseconds;
 
 // Shared state of one run. Events are appended under mu_ in the order they
 // complete; `stop` ends every wait early.
@@ -86,8 +86,12 @@ class HandleClient {
  public:
   HandleClient(const RunSpec& spec, RunState& state, WorkerSlot& slot,
                int worker, int handle, Clock::time_point start)
-      : spec_(spec), state_(state), slot_(slot), worker_(worker),
-        name_(fmt::format("w{}.h{}", worker, handle)), start_(start) {}
+      : spec_(spec),
+        state_(state),
+        slot_(slot),
+        worker_(worker),
+        name_(fmt::format("w{}.h{}", worker, handle)),
+        start_(start) {}
 
   void Run(const std::vector<PlannedOp>& ops) {
     std::string lock_path = spec_.test_dir + "/lock";
@@ -121,20 +125,19 @@ class HandleClient {
     bool acquire = verb == Verb::kAcquire || verb == Verb::kAcquireShared;
     milliseconds wait{0};
     if (acquire) {
-      wait = op.timeout.is_forever()
-                 ? spec_.schedule.blocking_limit
-                 : std::chrono::duration_cast<milliseconds>(
-                       op.timeout.duration());
+      wait =
+          op.timeout.is_forever()
+              ? spec_.schedule.blocking_limit
+              : std::chrono::duration_cast<milliseconds>(op.timeout.duration());
     }
     if (verb == Verb::kRelease && holds_ > 0) {
       --holds_;
       if (holds_ == 0) slot_.holding--;
     }
     if (acquire) slot_.waiting++;
-    std::optional<protocol::Reply> reply =
-        SendForReply({.verb = verb, .handle = name_, .timeout = op.timeout},
-                     acquire ? op.timeout.ToString() : "",
-                     spec_.request_margin + wait);
+    std::optional<protocol::Reply> reply = SendForReply(
+        {.verb = verb, .handle = name_, .timeout = op.timeout},
+        acquire ? op.timeout.ToString() : "", spec_.request_margin + wait);
     if (acquire) slot_.waiting--;
     if (!reply) return false;
     if (acquire && reply->ok()) {
@@ -155,8 +158,11 @@ class HandleClient {
   std::optional<protocol::Reply> SendForReply(const Request& r,
                                               const std::string& arg,
                                               milliseconds wait) {
-    Event e{.worker = worker_, .handle = name_, .pid = slot_.conn->pid(),
-            .op = std::string(protocol::VerbName(r.verb)), .arg = arg};
+    Event e{.worker = worker_,
+            .handle = name_,
+            .pid = slot_.conn->pid(),
+            .op = std::string(protocol::VerbName(r.verb)),
+            .arg = arg};
     e.t0 = protocol::MonotonicNanos();
     CallResult result = slot_.conn->Call(r, Clock::now() + wait);
     if (result.lost) {
@@ -218,7 +224,8 @@ void PlayNemesis(const RunSpec& spec, RunState& state,
   for (std::size_t i = 0; i < spec.schedule.nemesis.size(); ++i) {
     const NemesisAction& a = spec.schedule.nemesis[i];
     if (!state.SleepUntil(start + a.at)) return;
-    Event e{.type = Event::Type::kNemesis, .worker = -1,
+    Event e{.type = Event::Type::kNemesis,
+            .worker = -1,
             .op = a.kind == NemesisAction::Kind::kKill ? "kill" : "stop"};
     e.t0 = protocol::MonotonicNanos();
     int target = PickTarget(a, i, chooser, slots, state);
@@ -259,8 +266,10 @@ void PlayNemesis(const RunSpec& spec, RunState& state,
 StatusOr<History> RunSchedule(const RunSpec& spec,
                               const std::atomic<bool>* interrupted) {
   History history;
-  history.header = {.impl = spec.impl, .ownership = spec.ownership,
-                    .scenario = spec.scenario, .seed = spec.seed,
+  history.header = {.impl = spec.impl,
+                    .ownership = spec.ownership,
+                    .scenario = spec.scenario,
+                    .seed = spec.seed,
                     .workers = static_cast<int>(spec.schedule.workers.size()),
                     .witness = spec.test_dir + "/witness"};
   if (Status s = CreateWitness(history.header.witness); !s.ok()) return s;
@@ -273,15 +282,18 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
         fmt::format("worker {} ({})", w, spec.impl), spec.greeting_timeout);
     if (!conn.ok()) return conn.status();
     slot->conn = std::move(*conn);
-    if (w > 0 && slot->conn->greeting().name != slots[0]->conn->greeting().name) {
-      return Status(ErrorKind::kError, "", "workers greeted with different names");
+    if (w > 0 &&
+        slot->conn->greeting().name != slots[0]->conn->greeting().name) {
+      return Status(ErrorKind::kError, "",
+                    "workers greeted with different names");
     }
     slots.push_back(std::move(slot));
     if (interrupted != nullptr && *interrupted) {
       return Status(ErrorKind::kError, "", "interrupted");
     }
   }
-  if (!slots.empty()) history.header.features = slots[0]->conn->greeting().features;
+  if (!slots.empty())
+    history.header.features = slots[0]->conn->greeting().features;
 
   RunState state(spec);
   Clock::time_point start = Clock::now();

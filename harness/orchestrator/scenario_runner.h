@@ -32,7 +32,7 @@
 namespace lockstress {
 
 struct RunSpec {
-  std::string impl;                      // for the history header
+  std::string impl;  // for the history header
   Ownership ownership = Ownership::kProcess;
   std::vector<std::string> driver_argv;  // one worker's command
   std::string scenario;

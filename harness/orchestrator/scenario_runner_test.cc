@@ -33,7 +33,8 @@ RunSpec Spec(const testing::TempDir& dir, int workers) {
                .seed = 7,
                .test_dir = dir.path(),
                .log_dir = dir.path()};
-  for (int w = 0; w < workers; ++w) spec.schedule.workers.push_back({HoldTwice()});
+  for (int w = 0; w < workers; ++w)
+    spec.schedule.workers.push_back({HoldTwice()});
   return spec;
 }
 

@@ -14,8 +14,8 @@ namespace lockstress {
 class ScratchDir {
  public:
   // Creates <parent>/<prefix>XXXXXX.
-  static StatusOr<std::unique_ptr<ScratchDir>> Create(const std::string& parent,
-                                                      const std::string& prefix);
+  static StatusOr<std::unique_ptr<ScratchDir>> Create(
+      const std::string& parent, const std::string& prefix);
   ~ScratchDir();
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;

@@ -34,9 +34,9 @@
 namespace lockstress {
 
 struct CallResult {
-  bool lost = false;       // no reply: see why
-  protocol::Reply reply;   // when !lost
-  std::string why;         // when lost
+  bool lost = false;         // no reply: see why
+  protocol::Reply reply;     // when !lost
+  std::string why;           // when lost
   std::int64_t noticed = 0;  // CLOCK_MONOTONIC ns when the loss was noticed
 };
 
@@ -77,11 +77,11 @@ class WorkerConnection {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::uint64_t next_seq_ = 1;                             // guarded by mu_
+  std::uint64_t next_seq_ = 1;  // guarded by mu_
   std::map<std::uint64_t, std::optional<protocol::Reply>> pending_;  // mu_
-  bool dead_ = false;                                      // guarded by mu_
-  std::string death_;                                      // guarded by mu_
-  std::optional<std::string> protocol_error_;              // guarded by mu_
+  bool dead_ = false;                          // guarded by mu_
+  std::string death_;                          // guarded by mu_
+  std::optional<std::string> protocol_error_;  // guarded by mu_
   std::thread reader_thread_;
 };
 

@@ -13,8 +13,8 @@
 // one thread inside Start(), so nothing crosses threads through it.
 #pragma GCC diagnostic ignored "-Wtsan"
 // Boost 1.81 with BOOST_PROCESS_USE_STD_FS forgets to include optional.
-#include <boost/optional.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/optional.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cerrno>
@@ -53,9 +53,9 @@ void CloseIfOpen(int& fd) {
 
 }  // namespace
 
-// GCC 12 reports a false -Warray-bounds / -Wstringop-overflow / -Wrestrict inside Boost
-// 1.81's default_launcher::close_all_fds (a vector assigned from an
-// initializer list, inlined into this function); silenced here only.
+// GCC 12 reports a false -Warray-bounds / -Wstringop-overflow / -Wrestrict
+// inside Boost 1.81's default_launcher::close_all_fds (a vector assigned from
+// an initializer list, inlined into this function); silenced here only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
@@ -77,8 +77,8 @@ StatusOr<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(
     }
     return PosixError(ErrorKind::kError, "pipe2", "", err);
   }
-  int log = open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                 0644);
+  int log =
+      open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) {
     int err = errno;
     for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
@@ -140,8 +140,8 @@ std::optional<int> WorkerProcess::WaitExit(
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status)
-                                     : 128 + WTERMSIG(status);
+      exit_code_ =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return exit_code_;
     }
     if (r < 0 && errno != EINTR) return std::nullopt;

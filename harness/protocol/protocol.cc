@@ -60,8 +60,8 @@ bool IsTimeoutText(std::string_view s) {
   if (!s.empty() && s[0] == '-') s.remove_prefix(1);
   std::size_t dot = s.find('.');
   std::string_view whole = s.substr(0, dot);
-  if (whole.empty() || whole.find_first_not_of("0123456789") !=
-                           std::string_view::npos) {
+  if (whole.empty() ||
+      whole.find_first_not_of("0123456789") != std::string_view::npos) {
     return false;
   }
   if (dot == std::string_view::npos) return true;
@@ -169,8 +169,7 @@ StatusOr<Request> ParseRequest(std::string_view line) {
     return r;
   }
   if (f.size() < 3 || !IsValidHandle(f[2])) {
-    return Malformed("request", line,
-                     "handle must match [A-Za-z0-9_.-]{1,64}");
+    return Malformed("request", line, "handle must match [A-Za-z0-9_.-]{1,64}");
   }
   r.handle = std::string(f[2]);
   switch (r.verb) {
@@ -199,8 +198,9 @@ StatusOr<Request> ParseRequest(std::string_view line) {
     }
     default:
       if (f.size() != 3) {
-        return Malformed("request", line,
-                         std::string(VerbName(r.verb)) + " takes only a handle");
+        return Malformed(
+            "request", line,
+            std::string(VerbName(r.verb)) + " takes only a handle");
       }
       return r;
   }
@@ -254,8 +254,8 @@ StatusOr<Reply> ParseReply(std::string_view line) {
     return Malformed("reply", line, "unknown Kind '" + std::string(f[4]) + "'");
   }
   r.kind = *kind;
-  std::size_t at = f[0].size() + f[1].size() + f[2].size() + f[3].size() +
-                   f[4].size() + 5;
+  std::size_t at =
+      f[0].size() + f[1].size() + f[2].size() + f[3].size() + f[4].size() + 5;
   if (at < line.size()) r.message = std::string(line.substr(at));
   if (f.size() > 5 && r.message.empty()) {
     return Malformed("reply", line, "empty message after a space");

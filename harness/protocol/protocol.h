@@ -46,8 +46,8 @@ std::optional<Verb> ParseVerb(std::string_view word);
 struct Request {
   std::uint64_t seq = 0;
   Verb verb = Verb::kQuit;
-  std::string handle;                      // all verbs but quit
-  std::string path;                        // open
+  std::string handle;                        // all verbs but quit
+  std::string path;                          // open
   Timeout timeout = Timeout::NonBlocking();  // acquire, acquire_shared
 };
 

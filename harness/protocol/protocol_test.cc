@@ -6,7 +6,8 @@ namespace lockstress::protocol {
 namespace {
 
 TEST(Greeting, RoundTrips) {
-  Greeting g{"link", {Feature::kBlocking, Feature::kTimeout, Feature::kThreads}};
+  Greeting g{"link",
+             {Feature::kBlocking, Feature::kTimeout, Feature::kThreads}};
   std::string line = FormatGreeting(g);
   EXPECT_EQ(line, "lockstress-driver 1 link blocking,timeout,threads");
   StatusOr<Greeting> back = ParseGreeting(line);
@@ -61,16 +62,26 @@ TEST(Request, FieldsAreParsed) {
 
 TEST(Request, MalformedIsRefusedQuotingTheLine) {
   std::string long_handle(65, 'a');
-  for (std::string bad :
-       {std::string(""), std::string("x open h /p"), std::string("1"),
-        std::string("-1 quit"), std::string("1 fly h"), std::string("1 quit x"),
-        std::string("1 open h"), std::string("1 open h "),
-        std::string("1 acquire h"), std::string("1 acquire h soon"),
-        std::string("1 acquire h 1e3"), std::string("1 acquire h 1."),
-        std::string("1 acquire h 1 2"), std::string("1 release"),
-        std::string("1 release h extra"), std::string("1 release h/x"),
-        std::string("1  release h"), std::string("1 release h "),
-        "1 release " + long_handle, std::string("99999999999999999999 quit")}) {
+  for (std::string bad : {std::string(""),
+                          std::string("x open h /p"),
+                          std::string("1"),
+                          std::string("-1 quit"),
+                          std::string("1 fly h"),
+                          std::string("1 quit x"),
+                          std::string("1 open h"),
+                          std::string("1 open h "),
+                          std::string("1 acquire h"),
+                          std::string("1 acquire h soon"),
+                          std::string("1 acquire h 1e3"),
+                          std::string("1 acquire h 1."),
+                          std::string("1 acquire h 1 2"),
+                          std::string("1 release"),
+                          std::string("1 release h extra"),
+                          std::string("1 release h/x"),
+                          std::string("1  release h"),
+                          std::string("1 release h "),
+                          "1 release " + long_handle,
+                          std::string("99999999999999999999 quit")}) {
     StatusOr<Request> r = ParseRequest(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find("'" + bad + "'"), std::string::npos)
@@ -95,7 +106,10 @@ TEST(Reply, RoundTrips) {
 }
 
 TEST(Reply, MessagesStayOnOneLine) {
-  Reply r{.seq = 1, .t0 = 1, .t1 = 2, .kind = ErrorKind::kError,
+  Reply r{.seq = 1,
+          .t0 = 1,
+          .t1 = 2,
+          .kind = ErrorKind::kError,
           .message = "two\nlines\r"};
   EXPECT_EQ(FormatReply(r), "1 err 1 2 Error two lines ");
 }

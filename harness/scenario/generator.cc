@@ -26,7 +26,8 @@ milliseconds Draw(std::mt19937_64& rng, milliseconds lo, milliseconds hi) {
 milliseconds Round(const OpMix& mix, FeatureSet f,
                    const std::vector<Timeout>& timeouts, std::mt19937_64& rng,
                    std::vector<PlannedOp>& ops) {
-  int shared = f.has(Feature::kShared) && !timeouts.empty() ? mix.acquire_shared : 0;
+  int shared =
+      f.has(Feature::kShared) && !timeouts.empty() ? mix.acquire_shared : 0;
   int brk = f.has(Feature::kBreak) ? mix.break_lock : 0;
   int acquire = timeouts.empty() ? 0 : mix.acquire;
   int total = acquire + shared + mix.release_non_holder + brk;
@@ -78,7 +79,8 @@ Schedule Generate(const Scenario& s, std::uint64_t seed, FeatureSet features,
   if (s.stress && duration) out.duration = *duration;
   out.blocking_limit = s.blocking_limit;
   out.nemesis = s.nemesis;
-  out.workers.assign(s.processes, std::vector<std::vector<PlannedOp>>(s.handles));
+  out.workers.assign(s.processes,
+                     std::vector<std::vector<PlannedOp>>(s.handles));
   for (const ScriptedStep& step : s.steps) {
     out.workers[step.worker][step.handle].push_back(step.op);
   }

@@ -21,7 +21,8 @@ Scenario MixScenario() {
   mix.status = 5;
   mix.break_lock = 1;
   s.mix = mix;
-  s.steps = {{.worker = 1, .handle = 0,
+  s.steps = {{.worker = 1,
+              .handle = 0,
               .op = {.kind = PlannedOp::Kind::kAcquire,
                      .at = std::chrono::milliseconds(5)}}};
   return s;
@@ -29,7 +30,7 @@ Scenario MixScenario() {
 
 FeatureSet Most() {
   return {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
-          Feature::kIsLocked, Feature::kIAmLocking, Feature::kBreak};
+          Feature::kIsLocked, Feature::kIAmLocking,  Feature::kBreak};
 }
 
 TEST(Generator, SameSeedSameSchedule) {

@@ -1,9 +1,10 @@
 #include "harness/scenario/scenario.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
-#include <toml++/toml.h>
 
 namespace lockstress {
 namespace {
@@ -20,7 +21,8 @@ std::int64_t LineOf(const toml::node& n) {
   return static_cast<std::int64_t>(n.source().begin.line);
 }
 
-void OnlyKeys(const toml::table& t, std::initializer_list<std::string_view> keys) {
+void OnlyKeys(const toml::table& t,
+              std::initializer_list<std::string_view> keys) {
   for (auto&& [k, v] : t) {
     if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
       throw Bad{static_cast<std::int64_t>(k.source().begin.line),
@@ -32,7 +34,8 @@ void OnlyKeys(const toml::table& t, std::initializer_list<std::string_view> keys
 const toml::table* Table(const toml::table& t, std::string_view key) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return nullptr;
-  if (!n->is_table()) throw Bad{LineOf(*n), std::string(key) + " must be a table"};
+  if (!n->is_table())
+    throw Bad{LineOf(*n), std::string(key) + " must be a table"};
   return n->as_table();
 }
 
@@ -57,13 +60,14 @@ std::int64_t Int(const toml::table& t, std::string_view key, std::int64_t dflt,
   return *v;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> Strings(const toml::table& t,
-                                                          std::string_view key) {
+std::vector<std::pair<std::string, std::int64_t>> Strings(
+    const toml::table& t, std::string_view key) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   const toml::node* n = t.get(key);
   if (n == nullptr) return out;
   const toml::array* a = n->as_array();
-  if (a == nullptr) throw Bad{LineOf(*n), std::string(key) + " must be an array"};
+  if (a == nullptr)
+    throw Bad{LineOf(*n), std::string(key) + " must be an array"};
   for (const toml::node& e : *a) {
     std::optional<std::string> s = e.value_exact<std::string>();
     if (!s) throw Bad{LineOf(e), std::string(key) + " holds a non-string"};
@@ -90,7 +94,8 @@ std::pair<milliseconds, milliseconds> Range(const toml::table& t,
   }
   auto min = *(*a)[0].value<std::int64_t>();
   auto max = *(*a)[1].value<std::int64_t>();
-  if (min < 0 || max < min) throw Bad{LineOf(*n), std::string(key) + ": need 0 <= min <= max"};
+  if (min < 0 || max < min)
+    throw Bad{LineOf(*n), std::string(key) + ": need 0 <= min <= max"};
   return {milliseconds(min), milliseconds(max)};
 }
 
@@ -104,7 +109,8 @@ void CheckProperty(const std::string& p, std::int64_t line) {
 std::string Outcome(const toml::table& t, std::string_view key) {
   std::string v = *Value<std::string>(t, key);
   if (v != "pass" && v != "fail" && v != "skip") {
-    throw Bad{LineOf(*t.get(key)), "expected outcome must be pass, fail or skip"};
+    throw Bad{LineOf(*t.get(key)),
+              "expected outcome must be pass, fail or skip"};
   }
   return v;
 }
@@ -128,18 +134,23 @@ void LoadMix(const toml::table& m, Scenario& s) {
     for (auto& [text, line] : Strings(m, "timeouts")) {
       mix.timeouts.push_back(ParseTimeoutAt(text, line));
     }
-    if (mix.timeouts.empty()) throw Bad{LineOf(*m.get("timeouts")), "timeouts is empty"};
+    if (mix.timeouts.empty())
+      throw Bad{LineOf(*m.get("timeouts")), "timeouts is empty"};
   }
-  std::tie(mix.hold_min, mix.hold_max) = Range(m, "hold_ms", mix.hold_min, mix.hold_max);
-  std::tie(mix.idle_min, mix.idle_max) = Range(m, "idle_ms", mix.idle_min, mix.idle_max);
+  std::tie(mix.hold_min, mix.hold_max) =
+      Range(m, "hold_ms", mix.hold_min, mix.hold_max);
+  std::tie(mix.idle_min, mix.idle_max) =
+      Range(m, "idle_ms", mix.idle_min, mix.idle_max);
   if (const toml::table* w = Table(m, "weights")) {
     OnlyKeys(*w, {"acquire", "acquire_shared", "release_non_holder",
                   "double_release", "status", "break"});
     mix.acquire = static_cast<int>(Int(*w, "acquire", 10, 0, 1000));
-    mix.acquire_shared = static_cast<int>(Int(*w, "acquire_shared", 0, 0, 1000));
+    mix.acquire_shared =
+        static_cast<int>(Int(*w, "acquire_shared", 0, 0, 1000));
     mix.release_non_holder =
         static_cast<int>(Int(*w, "release_non_holder", 0, 0, 1000));
-    mix.double_release = static_cast<int>(Int(*w, "double_release", 0, 0, 1000));
+    mix.double_release =
+        static_cast<int>(Int(*w, "double_release", 0, 0, 1000));
     mix.status = static_cast<int>(Int(*w, "status", 0, 0, 1000));
     mix.break_lock = static_cast<int>(Int(*w, "break", 0, 0, 1000));
   }
@@ -150,7 +161,8 @@ void LoadSteps(const toml::table& root, Scenario& s) {
   const toml::node* n = root.get("step");
   if (n == nullptr) return;
   const toml::array* a = n->as_array();
-  if (a == nullptr) throw Bad{LineOf(*n), "step must be an array of tables ([[step]])"};
+  if (a == nullptr)
+    throw Bad{LineOf(*n), "step must be an array of tables ([[step]])"};
   for (const toml::node& e : *a) {
     const toml::table* t = e.as_table();
     if (t == nullptr) throw Bad{LineOf(e), "step must be a table"};
@@ -197,7 +209,8 @@ void LoadNemesis(const toml::table& root, Scenario& s) {
     } else if (target == "worker") {
       act.target = NemesisAction::Target::kWorker;
     } else {
-      throw Bad{LineOf(*t->get("target")), "target must be holder, waiter or worker"};
+      throw Bad{LineOf(*t->get("target")),
+                "target must be holder, waiter or worker"};
     }
     act.worker = static_cast<int>(Int(*t, "worker", 0, 0, s.processes - 1));
     act.duration = milliseconds(Int(*t, "duration_ms", 200, 0, 60000));
@@ -217,7 +230,8 @@ void LoadExpect(const toml::table& e, Scenario& s) {
                     "unknown feature '" + std::string(fk.str()) + "'"};
         }
         const toml::table* props = fv.as_table();
-        if (props == nullptr) throw Bad{LineOf(fv), "expect.without.<feature> must be a table"};
+        if (props == nullptr)
+          throw Bad{LineOf(fv), "expect.without.<feature> must be a table"};
         for (auto&& [pk, pv] : *props) {
           CheckProperty(std::string(pk.str()), LineOf(pv));
           s.expect_without[std::string(fk.str())][std::string(pk.str())] =
@@ -246,7 +260,8 @@ void Load(const toml::table& root, Scenario& s) {
     CheckProperty(p, line);
     s.properties.push_back(p);
   }
-  if (s.properties.empty()) throw Bad{1, "properties is required and not empty"};
+  if (s.properties.empty())
+    throw Bad{1, "properties is required and not empty"};
   if (const toml::table* t = Table(root, "topology")) {
     OnlyKeys(*t, {"processes", "handles"});
     s.processes = static_cast<int>(Int(*t, "processes", 2, 1, 64));
@@ -257,14 +272,16 @@ void Load(const toml::table& root, Scenario& s) {
   if (const toml::table* t = Table(root, "timing")) {
     OnlyKeys(*t, {"duration_ms", "blocking_limit_ms", "stress"});
     s.duration = milliseconds(Int(*t, "duration_ms", 0, 0, 86400000));
-    s.blocking_limit = milliseconds(Int(*t, "blocking_limit_ms", 8000, 1, 600000));
+    s.blocking_limit =
+        milliseconds(Int(*t, "blocking_limit_ms", 8000, 1, 600000));
     s.stress = Value<bool>(*t, "stress").value_or(false);
   }
   if (const toml::table* m = Table(root, "mix")) LoadMix(*m, s);
   LoadSteps(root, s);
   LoadNemesis(root, s);
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
-  if (s.steps.empty() && !s.mix) throw Bad{1, "a scenario needs [[step]]s or a [mix]"};
+  if (s.steps.empty() && !s.mix)
+    throw Bad{1, "a scenario needs [[step]]s or a [mix]"};
 }
 
 }  // namespace
@@ -322,7 +339,8 @@ StatusOr<std::vector<Scenario>> LoadSuite(const std::string& scenarios_dir,
   }
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".toml") files.push_back(entry.path().string());
+    if (entry.path().extension() == ".toml")
+      files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   std::vector<Scenario> out;

@@ -32,12 +32,12 @@ struct OpMix {
   std::chrono::milliseconds hold_min{1}, hold_max{10};
   std::chrono::milliseconds idle_min{0}, idle_max{5};
   // Relative weights of the round kinds.
-  int acquire = 10;             // acquire, hold, (status), release
-  int acquire_shared = 0;       // the same, shared
-  int release_non_holder = 0;   // a release with nothing held
-  int double_release = 0;       // a round whose release is repeated
-  int status = 0;               // status queries while holding (per round)
-  int break_lock = 0;           // break, whoever holds
+  int acquire = 10;            // acquire, hold, (status), release
+  int acquire_shared = 0;      // the same, shared
+  int release_non_holder = 0;  // a release with nothing held
+  int double_release = 0;      // a round whose release is repeated
+  int status = 0;              // status queries while holding (per round)
+  int break_lock = 0;          // break, whoever holds
 };
 
 struct Scenario {

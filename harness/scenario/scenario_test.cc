@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "impls/testing/test_dirs.h"
 
@@ -79,7 +78,8 @@ TEST(Scenario, LoadsEveryPart) {
   EXPECT_EQ(s->steps[0].op.at, std::chrono::milliseconds(100));
   ASSERT_EQ(s->nemesis.size(), 1u);
   EXPECT_EQ(s->nemesis[0].kind, NemesisAction::Kind::kStop);
-  EXPECT_EQ(s->Expected("liveness", FeatureSet{Feature::kStaleRecovery}), "pass");
+  EXPECT_EQ(s->Expected("liveness", FeatureSet{Feature::kStaleRecovery}),
+            "pass");
   EXPECT_EQ(s->Expected("liveness", FeatureSet{}), "skip");
   EXPECT_EQ(s->Expected("fairness", FeatureSet{}), "pass");
 }
@@ -108,8 +108,10 @@ TEST(Scenario, BadFilesNameFileAndLine) {
   ExpectBad(head + "[mix]\nhold_ms = [5, 1]\n", 4, "min <= max");
   ExpectBad(head + "[[step]]\nop = \"fly\"\n", 4, "unknown op");
   ExpectBad(head + "[[step]]\nworker = 5\nop = \"acquire\"\n", 4, "worker");
-  ExpectBad(head + "[mix]\n[[nemesis]]\naction = \"poke\"\n", 5, "kill or stop");
-  ExpectBad(head + "[mix]\n[expect]\nliveness = \"great\"\n", 5, "pass, fail or skip");
+  ExpectBad(head + "[mix]\n[[nemesis]]\naction = \"poke\"\n", 5,
+            "kill or stop");
+  ExpectBad(head + "[mix]\n[expect]\nliveness = \"great\"\n", 5,
+            "pass, fail or skip");
   ExpectBad(head, 1, "needs [[step]]s or a [mix]");
 }
 
@@ -127,7 +129,8 @@ TEST(Scenario, SuitesAreDirectories) {
 TEST(Scenario, ShippedSuitesLoad) {
   std::string root = std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios";
   std::vector<std::string> suites = ListSuites(root);
-  EXPECT_NE(std::find(suites.begin(), suites.end(), "conformance"), suites.end());
+  EXPECT_NE(std::find(suites.begin(), suites.end(), "conformance"),
+            suites.end());
   for (const std::string& suite : suites) {
     StatusOr<std::vector<Scenario>> s = LoadSuite(root, suite);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
@@ -139,9 +142,10 @@ TEST(Scenario, ShippedSuitesLoad) {
   for (const Scenario& s : *conformance) {
     covered.insert(s.properties.begin(), s.properties.end());
   }
-  for (const char* p : {"mutual_exclusion", "timeout_semantics", "release_errors",
-                        "status_queries", "break_lock", "reentrancy",
-                        "shared_locks", "crash_recovery", "liveness", "fairness"}) {
+  for (const char* p :
+       {"mutual_exclusion", "timeout_semantics", "release_errors",
+        "status_queries", "break_lock", "reentrancy", "shared_locks",
+        "crash_recovery", "liveness", "fairness"}) {
     EXPECT_TRUE(covered.count(p)) << p;
   }
 }

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   }
   // Factories never touch the filesystem, so a probe object is harmless; a
   // placeholder implementation makes none.
-  if (entry->make({.path = "/nonexistent/lockstress-worker-probe"}) == nullptr) {
+  if (entry->make({.path = "/nonexistent/lockstress-worker-probe"}) ==
+      nullptr) {
     std::cerr << "lockstress-worker: implementation '" << impl
               << "' is not available: its factory makes no lock object "
                  "(not implemented yet)\n";

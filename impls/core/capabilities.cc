@@ -6,7 +6,7 @@ namespace lockstress {
 namespace {
 
 constexpr std::string_view kFeatureNames[kFeatureCount] = {
-    "blocking", "nonblocking", "timeout",        "is_locked", "i_am_locking",
+    "blocking", "nonblocking", "timeout",   "is_locked",      "i_am_locking",
     "break",    "shared",      "reentrant", "stale_recovery", "threads",
 };
 

@@ -32,8 +32,9 @@ Status LockPathError(ErrorKind kind, std::string_view syscall,
       why = "the filesystem is read-only";
       break;
     case ELOOP:
-      why = "the lock path is a symbolic link, and lock files are never "
-            "followed";
+      why =
+          "the lock path is a symbolic link, and lock files are never "
+          "followed";
       break;
     case ENAMETOOLONG:
       why = "the path is too long";

@@ -100,9 +100,9 @@ Status LockObject::PollUntil(LockMode mode, Timeout timeout,
     if (!r.ok()) return r.status();
     if (*r == TryResult::kAcquired) return Status::Ok();
     if (deadline.expired()) {
-      return Status(ErrorKind::kLockTimeout, lock_path_,
-                    "still held by another owner after " + timeout.ToString() +
-                        " s");
+      return Status(
+          ErrorKind::kLockTimeout, lock_path_,
+          "still held by another owner after " + timeout.ToString() + " s");
     }
     waiter.Wait(deadline);
   }

@@ -15,10 +15,10 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-const FeatureSet kEverything = {
-    Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
-    Feature::kIsLocked, Feature::kIAmLocking,  Feature::kBreak,
-    Feature::kShared};
+const FeatureSet kEverything = {Feature::kBlocking,   Feature::kNonblocking,
+                                Feature::kTimeout,    Feature::kIsLocked,
+                                Feature::kIAmLocking, Feature::kBreak,
+                                Feature::kShared};
 
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

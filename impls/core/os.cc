@@ -29,18 +29,14 @@ int Os::Fstat(int fd, struct stat* st) { return ::fstat(fd, st); }
 int Os::Lstat(const char* path, struct stat* st) { return ::lstat(path, st); }
 int Os::Link(const char* from, const char* to) { return ::link(from, to); }
 int Os::Unlink(const char* path) { return ::unlink(path); }
-int Os::Rename(const char* from, const char* to) {
-  return ::rename(from, to);
-}
+int Os::Rename(const char* from, const char* to) { return ::rename(from, to); }
 int Os::Mkdir(const char* path, mode_t mode) { return ::mkdir(path, mode); }
 int Os::Rmdir(const char* path) { return ::rmdir(path); }
 int Os::Flock(int fd, int operation) { return ::flock(fd, operation); }
 int Os::FcntlLock(int fd, int cmd, struct flock* lock) {
   return ::fcntl(fd, cmd, lock);
 }
-int Os::Gethostname(char* name, size_t len) {
-  return ::gethostname(name, len);
-}
+int Os::Gethostname(char* name, size_t len) { return ::gethostname(name, len); }
 pid_t Os::Getpid() { return ::getpid(); }
 pid_t Os::Gettid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 struct timespec Os::WallClock() {

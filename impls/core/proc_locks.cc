@@ -23,8 +23,8 @@ std::vector<KernelLockEntry> ParseProcLocks(const std::string& text) {
     e.family = family;
     e.write = mode == "WRITE";
     unsigned long long inode = 0;
-    if (std::sscanf(devino.c_str(), "%x:%x:%llu", &e.major, &e.minor,
-                    &inode) != 3) {
+    if (std::sscanf(devino.c_str(), "%x:%x:%llu", &e.major, &e.minor, &inode) !=
+        3) {
       continue;
     }
     e.inode = static_cast<ino_t>(inode);

@@ -58,9 +58,9 @@ bool IsUnlockErrorKind(ErrorKind kind) {
 Status::Status(ErrorKind kind, std::string path, std::string message,
                std::string syscall, int sys_errno) {
   if (kind == ErrorKind::kOk) return;
-  rep_ = std::make_shared<const Rep>(Rep{kind, std::move(path),
-                                         std::move(message),
-                                         std::move(syscall), sys_errno});
+  rep_ =
+      std::make_shared<const Rep>(Rep{kind, std::move(path), std::move(message),
+                                      std::move(syscall), sys_errno});
 }
 
 const std::string& Status::path() const { return rep_ ? rep_->path : Empty(); }

@@ -28,8 +28,8 @@ StatusOr<Timeout> Timeout::Parse(std::string_view text) {
   double seconds = 0;
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, seconds);
-  if (text.empty() || ec != std::errc() || ptr != end ||
-      std::isnan(seconds) || std::isinf(seconds)) {
+  if (text.empty() || ec != std::errc() || ptr != end || std::isnan(seconds) ||
+      std::isinf(seconds)) {
     return Status(ErrorKind::kError, "",
                   "bad timeout '" + std::string(text) +
                       "': expected inf, 0, or seconds as a decimal");
@@ -69,8 +69,9 @@ Deadline Deadline::From(const Timeout& timeout) {
 std::chrono::nanoseconds Deadline::remaining() const {
   if (is_never()) return std::chrono::nanoseconds::max();
   auto left = at_ - Clock::now();
-  return left.count() > 0 ? std::chrono::duration_cast<std::chrono::nanoseconds>(left)
-                          : std::chrono::nanoseconds::zero();
+  return left.count() > 0
+             ? std::chrono::duration_cast<std::chrono::nanoseconds>(left)
+             : std::chrono::nanoseconds::zero();
 }
 
 }  // namespace lockstress

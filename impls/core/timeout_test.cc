@@ -27,8 +27,8 @@ TEST(TimeoutTest, FromSecondsInfinityIsForever) {
 }
 
 TEST(TimeoutTest, FromSecondsZeroOrNegativeIsNonBlocking) {
-  for (double s : {0.0, -0.0, -1.0, -1e9,
-                   -std::numeric_limits<double>::infinity()}) {
+  for (double s :
+       {0.0, -0.0, -1.0, -1e9, -std::numeric_limits<double>::infinity()}) {
     auto t = Timeout::FromSeconds(s);
     ASSERT_TRUE(t.ok()) << s;
     EXPECT_TRUE(t->is_nonblocking()) << s;

@@ -48,12 +48,11 @@ using ChildRoleFn = int (*)(const std::vector<std::string>& args);
 struct ChildRoleRegistrar {
   ChildRoleRegistrar(const char* name, ChildRoleFn fn);
 };
-#define LOCKSTRESS_CHILD_ROLE(name)                                        \
-  static int LockstressChildRole_##name(const std::vector<std::string>&); \
-  static ::lockstress::testing::ChildRoleRegistrar                        \
-      lockstress_child_registrar_##name(#name,                             \
-                                        &LockstressChildRole_##name);      \
-  static int LockstressChildRole_##name(                                   \
+#define LOCKSTRESS_CHILD_ROLE(name)                                          \
+  static int LockstressChildRole_##name(const std::vector<std::string>&);    \
+  static ::lockstress::testing::ChildRoleRegistrar                           \
+      lockstress_child_registrar_##name(#name, &LockstressChildRole_##name); \
+  static int LockstressChildRole_##name(                                     \
       [[maybe_unused]] const std::vector<std::string>& args)
 
 // Runs the role named by argv when argv[1] is --lockstress-child=ROLE;

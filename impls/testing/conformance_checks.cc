@@ -174,8 +174,8 @@ AssertionResult ChecksUndeclaredFeaturesAreUnsupported(const std::string& impl,
   std::string checked;
   auto unsupported = [&](Feature f, Status s) -> AssertionResult {
     if (s.ok()) (void)lock->Release();
-    checked += std::string(checked.empty() ? "" : ",") +
-               std::string(FeatureName(f));
+    checked +=
+        std::string(checked.empty() ? "" : ",") + std::string(FeatureName(f));
     if (s.kind() == ErrorKind::kUnsupported) {
       return ::testing::AssertionSuccess();
     }

@@ -79,20 +79,20 @@ AssertionResult ChecksIsLocked(const std::string& impl,
   v = a->IsLocked();
   CONF_EXPECT(v.ok() && *v) << "the holder: " << v.status().ToString();
   v = b->IsLocked();
-  CONF_EXPECT(v.ok() && *v) << "another object while held: "
-                            << v.status().ToString();
+  CONF_EXPECT(v.ok() && *v)
+      << "another object while held: " << v.status().ToString();
   CONF_EXPECT_OK(a->Release());
   v = b->IsLocked();
   CONF_EXPECT(v.ok() && !*v) << "after release: " << v.status().ToString();
   CONF_CHILD_HOLDER(holder, impl, path, "exclusive");
   v = a->IsLocked();
   std::string released = holder->Release();
-  CONF_EXPECT(v.ok() && *v) << "while another process holds: "
-                            << v.status().ToString();
+  CONF_EXPECT(v.ok() && *v)
+      << "while another process holds: " << v.status().ToString();
   CONF_EXPECT(released == "Ok") << "the holder's release: " << released;
   v = a->IsLocked();
-  CONF_EXPECT(v.ok() && !*v) << "after the other process released: "
-                             << v.status().ToString();
+  CONF_EXPECT(v.ok() && !*v)
+      << "after the other process released: " << v.status().ToString();
   return ::testing::AssertionSuccess();
 }
 
@@ -152,8 +152,7 @@ AssertionResult ChecksBreakLock(const std::string& impl,
   return ::testing::AssertionSuccess();
 }
 
-AssertionResult ChecksReentry(const std::string& impl,
-                              const std::string& dir) {
+AssertionResult ChecksReentry(const std::string& impl, const std::string& dir) {
   const std::string path = dir + "/reentry";
   CONF_NEW_LOCK(a, impl, path);
   const ImplInfo& info = a->info();
@@ -178,14 +177,13 @@ AssertionResult ChecksReentry(const std::string& impl,
     Status s = a->Acquire(Timeout::After(kWait));
     double took = SecondsSince(start);
     CONF_EXPECT(s.kind() == ErrorKind::kLockTimeout) << s.ToString();
-    CONF_EXPECT(took >= 0.2 && took <= 2.2) << "re-entry timed out after "
-                                            << took << " s";
+    CONF_EXPECT(took >= 0.2 && took <= 2.2)
+        << "re-entry timed out after " << took << " s";
   }
   if (info.features.has(Feature::kBlocking)) {
     Clock::time_point start = Clock::now();
     Status s = a->Acquire(Timeout::Forever());
-    CONF_EXPECT(s.kind() == ErrorKind::kLockFailed &&
-                s.sys_errno() == EDEADLK)
+    CONF_EXPECT(s.kind() == ErrorKind::kLockFailed && s.sys_errno() == EDEADLK)
         << "re-entry with Forever gave " << s.ToString();
     CONF_EXPECT(SecondsSince(start) < 1.0) << "EDEADLK was not prompt";
   }

@@ -72,8 +72,8 @@ SharedWitness* MapWitness(const std::string& file) {
   if (fd < 0) return nullptr;
   void* p = MAP_FAILED;
   if (ftruncate(fd, sizeof(SharedWitness)) == 0) {
-    p = mmap(nullptr, sizeof(SharedWitness), PROT_READ | PROT_WRITE,
-             MAP_SHARED, fd, 0);
+    p = mmap(nullptr, sizeof(SharedWitness), PROT_READ | PROT_WRITE, MAP_SHARED,
+             fd, 0);
   }
   close(fd);
   return p == MAP_FAILED ? nullptr : static_cast<SharedWitness*>(p);
@@ -151,8 +151,8 @@ LOCKSTRESS_CHILD_ROLE(conf_contend) {
            w->finished.load() == 0 && Clock::now() < until) {
       sched_yield();
     }
-    int fd = open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-                  0644);
+    int fd =
+        open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
     bool mine = fd >= 0;
     if (mine) close(fd);
     if (!mine && errno == EEXIST) ++overlaps;
@@ -194,9 +194,8 @@ AssertionResult ChecksMutualExclusionAcrossProcesses(const std::string& impl,
   CONF_EXPECT_OK(a->Acquire(TryOnceTimeout(a->info())));
   std::string probe = ProbeFromChild(impl, path, "exclusive");
   CONF_EXPECT_OK(a->Release());
-  CONF_EXPECT(probe == busy)
-      << "a child acquiring while this process held got " << probe
-      << " (expected " << busy << ")";
+  CONF_EXPECT(probe == busy) << "a child acquiring while this process held got "
+                             << probe << " (expected " << busy << ")";
   CONF_EXPECT_PROBE(impl, path, "exclusive", "Ok");
   // Holder in a child, contender in this process.
   CONF_CHILD_HOLDER(holder, impl, path, "exclusive");
@@ -218,10 +217,9 @@ AssertionResult ChecksNoLostIncrementsAcrossProcesses(const std::string& impl,
   const std::string marker = dir + "/contention-inside";
   const std::string witness = dir + "/contention-witness";
   CONF_EXPECT(WriteCounter(counter, 0)) << "cannot write " << counter;
-  const std::vector<std::string> args = {impl,    path,
-                                         counter, marker,
-                                         std::to_string(kIterationsPerChild),
-                                         witness};
+  const std::vector<std::string> args = {
+      impl,   path, counter, marker, std::to_string(kIterationsPerChild),
+      witness};
   std::vector<ChildProcess> children;
   for (int i = 0; i < 2; ++i) {
     children.push_back(ChildProcess::Start("conf_contend", args));

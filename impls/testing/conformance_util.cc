@@ -94,7 +94,8 @@ StatusOr<std::unique_ptr<Lock>> NewLock(const std::string& impl,
 
 Timeout TryOnceTimeout(const ImplInfo& info) {
   if (info.features.has(Feature::kNonblocking)) return Timeout::NonBlocking();
-  if (info.features.has(Feature::kTimeout)) return Timeout::After(milliseconds(100));
+  if (info.features.has(Feature::kTimeout))
+    return Timeout::After(milliseconds(100));
   return Timeout::Forever();
 }
 
@@ -119,8 +120,7 @@ std::string BusyKindFor(const ImplInfo& info) {
 }
 
 Status AcquireIn(Lock& lock, const std::string& mode, Timeout timeout) {
-  return mode == "shared" ? lock.AcquireShared(timeout)
-                          : lock.Acquire(timeout);
+  return mode == "shared" ? lock.AcquireShared(timeout) : lock.Acquire(timeout);
 }
 
 std::optional<ChildHolder> ChildHolder::Start(const std::string& impl,
@@ -143,7 +143,8 @@ std::string ChildHolder::Release() {
   if (!line || line->rfind("released ", 0) != 0) {
     return "child: no release answer (" + line.value_or("EOF") + ")";
   }
-  if (code != kChildOk) return "child: exit " + std::to_string(code.value_or(-1));
+  if (code != kChildOk)
+    return "child: exit " + std::to_string(code.value_or(-1));
   return line->substr(9);
 }
 
@@ -158,8 +159,7 @@ std::string ProbeFromChild(const std::string& impl, const std::string& path,
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 

@@ -7,11 +7,10 @@
 
 namespace lockstress::cli {
 
-std::vector<CheckRecord> CheckHistory(const History& history,
-                                      const std::string& impl,
-                                      const std::string& scenario,
-                                      const std::vector<std::string>& properties,
-                                      const CheckOptions& options) {
+std::vector<CheckRecord> CheckHistory(
+    const History& history, const std::string& impl,
+    const std::string& scenario, const std::vector<std::string>& properties,
+    const CheckOptions& options) {
   std::vector<CheckRecord> out;
   for (const std::string& property : properties) {
     CheckRecord r{impl, scenario, property, "skip", ""};
@@ -26,9 +25,10 @@ std::vector<CheckRecord> CheckHistory(const History& history,
         r.detail += " (history lines:";
         for (std::size_t i : result.evidence) {
           if (i < history.events.size()) {
-            r.detail += " " + std::to_string(history.events[i].line > 0
-                                                  ? history.events[i].line
-                                                  : static_cast<std::int64_t>(i) + 2);
+            r.detail +=
+                " " + std::to_string(history.events[i].line > 0
+                                         ? history.events[i].line
+                                         : static_cast<std::int64_t>(i) + 2);
           }
         }
         r.detail += ")";
@@ -73,8 +73,10 @@ int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
   std::string index = run_dir + "/run.json";
   std::ifstream in(index);
   if (!in) {
-    err << fmt::format("lockstress check: {}: cannot open (is this a run "
-                       "directory?)\n", index);
+    err << fmt::format(
+        "lockstress check: {}: cannot open (is this a run "
+        "directory?)\n",
+        index);
     return 2;
   }
   Results results;
@@ -105,7 +107,8 @@ int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
                        c.at("properties").get<std::vector<std::string>>(),
                        ForImplementation(*options, stale_bound));
       for (CheckRecord& r : records) r.negative_control = control;
-      results.checks.insert(results.checks.end(), records.begin(), records.end());
+      results.checks.insert(results.checks.end(), records.begin(),
+                            records.end());
     }
   } catch (const nlohmann::json::exception& e) {
     err << fmt::format("lockstress check: {}: {}\n", index, e.what());

@@ -18,11 +18,10 @@
 
 namespace lockstress::cli {
 
-std::vector<CheckRecord> CheckHistory(const History& history,
-                                      const std::string& impl,
-                                      const std::string& scenario,
-                                      const std::vector<std::string>& properties,
-                                      const CheckOptions& options);
+std::vector<CheckRecord> CheckHistory(
+    const History& history, const std::string& impl,
+    const std::string& scenario, const std::vector<std::string>& properties,
+    const CheckOptions& options);
 
 // Judges with the tolerances stored in the run's results.json (defaults
 // when absent), overridden by `flags`.

@@ -32,14 +32,16 @@ constexpr Field kFields[] = {
 Status OutOfRange(const Field& f, const std::string& shown) {
   return Status(ErrorKind::kError, "",
                 fmt::format("{}: '{}' is not a whole number of milliseconds "
-                            "from {} to {}", f.flag, shown, f.min, kMaxMs));
+                            "from {} to {}",
+                            f.flag, shown, f.min, kMaxMs));
 }
 
 Status Set(const Field& f, const std::string& text, CheckOptions& o) {
   std::int64_t v = 0;
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || p != end || v < f.min || v > kMaxMs) {
+  if (text.empty() || ec != std::errc() || p != end || v < f.min ||
+      v > kMaxMs) {
     return OutOfRange(f, text);
   }
   o.*f.member = milliseconds(v);
@@ -76,9 +78,9 @@ StatusOr<CheckOptions> CheckOptionsFromJson(const nlohmann::json& j) {
     const nlohmann::json& v = j.at(f.key);
     if (!v.is_number_integer() || v.get<std::int64_t>() < f.min ||
         v.get<std::int64_t>() > kMaxMs) {
-      return Status(ErrorKind::kError, "",
-                    fmt::format("check_options.{}: {} is out of range", f.key,
-                                v.dump()));
+      return Status(
+          ErrorKind::kError, "",
+          fmt::format("check_options.{}: {} is out of range", f.key, v.dump()));
     }
     o.*f.member = milliseconds(v.get<std::int64_t>());
   }

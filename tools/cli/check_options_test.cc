@@ -18,10 +18,11 @@ TEST(CheckOptionFlags, NothingGivenKeepsTheBase) {
 }
 
 TEST(CheckOptionFlags, EachFlagSetsItsTolerance) {
-  StatusOr<CheckOptions> o = ApplyCheckOptionFlags(
-      {.timeout_late = "0", .nonblocking_prompt = "250",
-       .starvation_bound = "20000", .recovery_bound = "3000"},
-      {});
+  StatusOr<CheckOptions> o = ApplyCheckOptionFlags({.timeout_late = "0",
+                                                    .nonblocking_prompt = "250",
+                                                    .starvation_bound = "20000",
+                                                    .recovery_bound = "3000"},
+                                                   {});
   ASSERT_TRUE(o.ok()) << o.status().message();
   EXPECT_EQ(o->timeout_late, milliseconds(0));
   EXPECT_EQ(o->nonblocking_prompt, milliseconds(250));

@@ -40,15 +40,18 @@ class Lockstress {
       : out_(dir.File("stdout")), err_(dir.File("stderr")) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addchdir_np(&fa, dir.path().c_str());
     std::string exe = std::string(LOCKSTRESS_BIN_DIR) + "/lockstress";
     args.insert(args.begin(), exe);
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ), 0);
+    EXPECT_EQ(
+        posix_spawn(&pid_, exe.c_str(), &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   }
@@ -62,7 +65,8 @@ class Lockstress {
   // The exit code; nullopt if still running after `limit`.
   std::optional<int> Wait(seconds limit = seconds(120)) {
     pollfd p{.fd = pidfd_, .events = POLLIN, .revents = 0};
-    if (poll(&p, 1, static_cast<int>(limit.count() * 1000)) != 1) return std::nullopt;
+    if (poll(&p, 1, static_cast<int>(limit.count() * 1000)) != 1)
+      return std::nullopt;
     int status = 0;
     waitpid(pid_, &status, 0);
     code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -102,7 +106,8 @@ TEST(Cli, NullLockFailsMutualExclusion) {
   testing::TempDir dir;
   Lockstress run(dir, {"run", "--impl", "null", "--out", "out", "--seed", "1"});
   ASSERT_EQ(run.Wait(), 1) << run.Stderr();
-  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
+  nlohmann::json results =
+      nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
   bool named = false;
   for (const auto& c : results["checks"]) {
     named |= c["property"] == "mutual_exclusion" && c["status"] == "fail";
@@ -142,12 +147,14 @@ TEST(Cli, AllCountsTheCaughtNegativeControlAsExpected) {
   ASSERT_EQ(run.Wait(), 0) << run.Stdout() << run.Stderr();
   EXPECT_NE(run.Stdout().find("caught (negative control)"), std::string::npos)
       << run.Stdout();
-  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
+  nlohmann::json results =
+      nlohmann::json::parse(ReadAll(dir.File("out/results.json")));
   bool null_failed = false;
   for (const auto& c : results["checks"]) {
     if (c["impl"] == "null") {
       EXPECT_EQ(c.value("negative_control", false), true);
-      null_failed |= c["property"] == "mutual_exclusion" && c["status"] == "fail";
+      null_failed |=
+          c["property"] == "mutual_exclusion" && c["status"] == "fail";
     } else {
       EXPECT_FALSE(c.contains("negative_control"));
       EXPECT_NE(c["status"], "fail") << c.dump();
@@ -163,7 +170,8 @@ TEST(Cli, AllCountsTheCaughtNegativeControlAsExpected) {
                          "--out", "out2", "--seed", "3"});
   EXPECT_EQ(named.Wait(), 1) << named.Stderr();
   EXPECT_NE(named.Stdout().find("FAIL null scen/two mutual_exclusion"),
-            std::string::npos) << named.Stdout();
+            std::string::npos)
+      << named.Stdout();
 }
 
 TEST(Cli, ANegativeControlThatPassesIsNotCaught) {
@@ -171,7 +179,8 @@ TEST(Cli, ANegativeControlThatPassesIsNotCaught) {
   testing::TempDir dir;
   // One process alone: nothing can overlap, so the control is not caught.
   std::string scen = Scenario(dir, "one", kOneAcquire);
-  Lockstress run(dir, {"run", "--impl", "all", "--scenario", scen, "--out", "out"});
+  Lockstress run(dir,
+                 {"run", "--impl", "all", "--scenario", scen, "--out", "out"});
   EXPECT_EQ(run.Wait(), 1) << run.Stderr();
   EXPECT_NE(run.Stdout().find("NOT CAUGHT"), std::string::npos) << run.Stdout();
 }
@@ -179,14 +188,15 @@ TEST(Cli, ANegativeControlThatPassesIsNotCaught) {
 TEST(Cli, RunWritesResultsHistoriesAndLatest) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);
-  Lockstress run(dir, {"run", "--impl", "null", "--scenario", scen, "--seed", "5",
-                       "--junit", "junit.xml"});
+  Lockstress run(dir, {"run", "--impl", "null", "--scenario", scen, "--seed",
+                       "5", "--junit", "junit.xml"});
   std::optional<int> code = run.Wait();
   ASSERT_TRUE(code.has_value());
   EXPECT_NE(*code, 2) << run.Stderr();
   fs::path latest = dir.File("lockstress-runs/latest");
   ASSERT_TRUE(fs::is_symlink(latest));
-  nlohmann::json results = nlohmann::json::parse(ReadAll(latest / "results.json"));
+  nlohmann::json results =
+      nlohmann::json::parse(ReadAll(latest / "results.json"));
   EXPECT_EQ(results["version"], 1);
   EXPECT_EQ(results["seed"], 5);
   ASSERT_EQ(results["checks"].size(), 1u);
@@ -194,10 +204,12 @@ TEST(Cli, RunWritesResultsHistoriesAndLatest) {
   EXPECT_EQ(results["checks"][0]["scenario"], "scen/one");
   EXPECT_EQ(results["checks"][0]["property"], "mutual_exclusion");
   EXPECT_TRUE(fs::exists(latest / "histories/null/scen_one.jsonl"));
-  EXPECT_NE(ReadAll(dir.File("junit.xml")).find("<testcase"), std::string::npos);
+  EXPECT_NE(ReadAll(dir.File("junit.xml")).find("<testcase"),
+            std::string::npos);
   // Nothing is left of the directory under test.
   for (const auto& e : fs::directory_iterator(latest)) {
-    EXPECT_EQ(e.path().filename().string().rfind("lockstress-", 0), std::string::npos);
+    EXPECT_EQ(e.path().filename().string().rfind("lockstress-", 0),
+              std::string::npos);
   }
   // `check` judges the stored history the same way.
   Lockstress check(dir, {"check", "lockstress-runs/latest"});
@@ -231,13 +243,14 @@ TEST(Cli, TolerancesAreOptionsStoredAndReusedByCheck) {
   if (AllCheckers().empty()) GTEST_SKIP() << "the checkers are not merged yet";
   testing::TempDir dir;
   std::string scen = Scenario(dir, "timed", kTimedAgainstHolder);
-  Lockstress strict(dir, {"run", "--impl", "flock", "--scenario", scen, "--out",
-                          "strict", "--timeout-late", "0", "--nonblocking-prompt",
-                          "400", "--starvation-bound", "9000",
-                          "--recovery-bound", "6000"});
+  Lockstress strict(
+      dir, {"run", "--impl", "flock", "--scenario", scen, "--out", "strict",
+            "--timeout-late", "0", "--nonblocking-prompt", "400",
+            "--starvation-bound", "9000", "--recovery-bound", "6000"});
   ASSERT_EQ(strict.Wait(), 1) << strict.Stdout() << strict.Stderr();
   EXPECT_NE(strict.Stdout().find("timeout_semantics"), std::string::npos);
-  nlohmann::json results = nlohmann::json::parse(ReadAll(dir.File("strict/results.json")));
+  nlohmann::json results =
+      nlohmann::json::parse(ReadAll(dir.File("strict/results.json")));
   EXPECT_EQ(results["check_options"]["timeout_late_ms"], 0);
   EXPECT_EQ(results["check_options"]["nonblocking_prompt_ms"], 400);
   EXPECT_EQ(results["check_options"]["starvation_bound_ms"], 9000);
@@ -248,7 +261,8 @@ TEST(Cli, TolerancesAreOptionsStoredAndReusedByCheck) {
   Lockstress looser(dir, {"check", "strict", "--timeout-late", "1000"});
   EXPECT_EQ(looser.Wait(), 0) << looser.Stdout();
   // The default tolerance passes the same behaviour.
-  Lockstress plain(dir, {"run", "--impl", "flock", "--scenario", scen, "--out", "plain"});
+  Lockstress plain(
+      dir, {"run", "--impl", "flock", "--scenario", scen, "--out", "plain"});
   EXPECT_EQ(plain.Wait(), 0) << plain.Stdout() << plain.Stderr();
 }
 
@@ -260,8 +274,10 @@ TEST(Cli, BadToleranceExits2NamingTheOption) {
     const char* named;
   } cases[] = {
       {{"run", "--scenario", scen, "--timeout-late", "-5"}, "--timeout-late"},
-      {{"run", "--scenario", scen, "--nonblocking-prompt", "0"}, "--nonblocking-prompt"},
-      {{"run", "--scenario", scen, "--starvation-bound", "soon"}, "--starvation-bound"},
+      {{"run", "--scenario", scen, "--nonblocking-prompt", "0"},
+       "--nonblocking-prompt"},
+      {{"run", "--scenario", scen, "--starvation-bound", "soon"},
+       "--starvation-bound"},
       {{"check", ".", "--recovery-bound", "1e3"}, "--recovery-bound"},
   };
   for (Case& c : cases) {
@@ -281,7 +297,8 @@ std::pair<std::optional<int>, std::string> RunOnTerminal(
   std::string slave = ptsname(master);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, slave.c_str(), O_WRONLY | O_NOCTTY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, slave.c_str(), O_WRONLY | O_NOCTTY,
+                                   0);
   posix_spawn_file_actions_addopen(&fa, 2, dir.File("stderr").c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addchdir_np(&fa, dir.path().c_str());
@@ -291,7 +308,8 @@ std::pair<std::optional<int>, std::string> RunOnTerminal(
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = -1;
-  int spawned = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+  int spawned =
+      posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (spawned != 0) {
     close(master);
@@ -321,9 +339,9 @@ TEST(Cli, ProgressOnATerminalCountsViolationsSoFar) {
   testing::TempDir dir;
   std::string one = Scenario(dir, "one", kOneAcquire);
   std::string two = Scenario(dir, "two", kTwoAtOnce);
-  auto [code, text] = RunOnTerminal(
-      dir, {"run", "--impl", "null", "--scenario", one, "--scenario", two,
-            "--out", "out"});
+  auto [code, text] =
+      RunOnTerminal(dir, {"run", "--impl", "null", "--scenario", one,
+                          "--scenario", two, "--out", "out"});
   EXPECT_EQ(code, 1) << text;
   // Rewritten lines; the count after each case: none, then one.
   EXPECT_NE(text.find("\r[1/2] null scen/one"), std::string::npos) << text;
@@ -331,7 +349,8 @@ TEST(Cli, ProgressOnATerminalCountsViolationsSoFar) {
   EXPECT_NE(text.find("\r[2/2] null scen/two"), std::string::npos) << text;
   EXPECT_NE(text.find("1 violation so far"), std::string::npos) << text;
   // Not on a terminal: plain lines, no counts.
-  Lockstress plain(dir, {"run", "--impl", "null", "--scenario", one, "--out", "out2"});
+  Lockstress plain(
+      dir, {"run", "--impl", "null", "--scenario", one, "--out", "out2"});
   plain.Wait();
   EXPECT_EQ(plain.Stdout().find('\r'), std::string::npos);
   EXPECT_EQ(plain.Stdout().find("so far"), std::string::npos);
@@ -341,9 +360,11 @@ TEST(Cli, ProgressOnATerminalCountsViolationsSoFar) {
 TEST(Cli, DriverThatDoesNotGreetExits2QuotingTheLine) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);
-  Lockstress run(dir, {"run", "--driver", "echo hello world", "--scenario", scen});
+  Lockstress run(dir,
+                 {"run", "--driver", "echo hello world", "--scenario", scen});
   EXPECT_EQ(run.Wait(), 2);
-  EXPECT_NE(run.Stderr().find("'hello world'"), std::string::npos) << run.Stderr();
+  EXPECT_NE(run.Stderr().find("'hello world'"), std::string::npos)
+      << run.Stderr();
 }
 
 TEST(Cli, MalformedReplyExits2QuotingTheLine) {
@@ -361,9 +382,10 @@ TEST(Cli, HungDriverIsKilledAndTheRunEnds) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);
   auto t0 = std::chrono::steady_clock::now();
-  Lockstress run(dir, {"run", "--driver",
-                       "echo lockstress-driver 1 hung nonblocking; exec sleep 4243",
-                       "--scenario", scen, "--out", "out"});
+  Lockstress run(dir,
+                 {"run", "--driver",
+                  "echo lockstress-driver 1 hung nonblocking; exec sleep 4243",
+                  "--scenario", scen, "--out", "out"});
   std::optional<int> code = run.Wait(seconds(60));
   ASSERT_TRUE(code.has_value()) << "the harness hung";
   EXPECT_NE(*code, 2) << run.Stderr();
@@ -375,10 +397,12 @@ TEST(Cli, HungDriverIsKilledAndTheRunEnds) {
 
 TEST(Cli, BadScenarioExits2WithFileAndLine) {
   testing::TempDir dir;
-  std::string scen = Scenario(dir, "bad", "description = \"x\"\nproperties = [\"speed\"]\n");
+  std::string scen =
+      Scenario(dir, "bad", "description = \"x\"\nproperties = [\"speed\"]\n");
   Lockstress run(dir, {"run", "--impl", "null", "--scenario", scen});
   EXPECT_EQ(run.Wait(), 2);
-  EXPECT_NE(run.Stderr().find(scen + ":2: "), std::string::npos) << run.Stderr();
+  EXPECT_NE(run.Stderr().find(scen + ":2: "), std::string::npos)
+      << run.Stderr();
 }
 
 TEST(Cli, InterruptKillsWorkersAndRemovesScratch) {
@@ -400,7 +424,8 @@ TEST(Cli, InterruptKillsWorkersAndRemovesScratch) {
   EXPECT_EQ(run.Wait(seconds(20)), 2);
   for (const auto& e : fs::directory_iterator(dir.File("out"))) {
     EXPECT_EQ(e.path().filename().string().rfind("lockstress-", 0),
-              std::string::npos) << e.path();
+              std::string::npos)
+        << e.path();
   }
   EXPECT_NE(system("pgrep -f '[s]leep 4244' >/dev/null"), 0)
       << "a worker outlived the run";
@@ -414,7 +439,8 @@ TEST(Cli, ListsSuitesAndScenarios) {
   EXPECT_NE(suites.Stdout().find("stress"), std::string::npos);
   Lockstress scenarios(dir, {"list", "scenarios"});
   ASSERT_EQ(scenarios.Wait(), 0);
-  EXPECT_NE(scenarios.Stdout().find("conformance/break_lock"), std::string::npos);
+  EXPECT_NE(scenarios.Stdout().find("conformance/break_lock"),
+            std::string::npos);
   Lockstress bad(dir, {"list", "things"});
   EXPECT_EQ(bad.Wait(), 2);
 }

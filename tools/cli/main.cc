@@ -8,11 +8,11 @@
 //             --recovery-bound MS (docs/checkers.md, CheckOptions)
 //   lockstress selfcheck [--dir DIR]
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -28,12 +28,14 @@ namespace {
 
 std::string ScenariosDir() {
   const char* env = getenv("LOCKSTRESS_SCENARIOS");
-  return env != nullptr ? env : std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios";
+  return env != nullptr ? env
+                        : std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios";
 }
 
 std::string WorkerPath() {
   std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
   return (self.parent_path() / "lockstress-worker").string();
 }
 
@@ -43,14 +45,15 @@ int SelfCheck(const std::string& dir_option) {
                                    ? std::filesystem::temp_directory_path()
                                    : std::filesystem::path(dir_option);
   if (!std::filesystem::is_directory(base)) {
-    std::cerr << fmt::format("lockstress selfcheck: --dir '{}' is not a directory\n",
-                             dir_option);
+    std::cerr << fmt::format(
+        "lockstress selfcheck: --dir '{}' is not a directory\n", dir_option);
     return 2;
   }
   std::string tmpl = (base / "lockstress-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) {
-    std::cerr << fmt::format("lockstress selfcheck: cannot create a directory in '{}'\n",
-                             base.string());
+    std::cerr << fmt::format(
+        "lockstress selfcheck: cannot create a directory in '{}'\n",
+        base.string());
     return 2;
   }
   int code = lockstress::cli::RunSelfCheck(tmpl, std::cout);
@@ -69,8 +72,9 @@ struct ToleranceOptions {
     given[0] = app->add_option("--timeout-late", values[0],
                                "MS a LockTimeout may come after the asked "
                                "timeout (default 1000)");
-    given[1] = app->add_option("--nonblocking-prompt", values[1],
-                               "MS a non-blocking acquire may take (default 500)");
+    given[1] =
+        app->add_option("--nonblocking-prompt", values[1],
+                        "MS a non-blocking acquire may take (default 500)");
     given[2] = app->add_option("--starvation-bound", values[2],
                                "MS a waiter may wait while others get the lock "
                                "(default 10000)");
@@ -81,7 +85,8 @@ struct ToleranceOptions {
   lockstress::cli::CheckOptionFlags Flags() const {
     lockstress::cli::CheckOptionFlags f;
     std::optional<std::string>* out[] = {&f.timeout_late, &f.nonblocking_prompt,
-                                         &f.starvation_bound, &f.recovery_bound};
+                                         &f.starvation_bound,
+                                         &f.recovery_bound};
     for (int i = 0; i < 4; ++i) {
       if (*given[i]) *out[i] = values[i];
     }
@@ -98,14 +103,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string list_what = "impls";
-  CLI::App* list = app.add_subcommand("list", "List implementations, scenarios or suites");
+  CLI::App* list =
+      app.add_subcommand("list", "List implementations, scenarios or suites");
   list->add_option("what", list_what, "impls | scenarios | suites");
 
   lockstress::cli::RunOptions run_options;
   std::string impl_list;
   std::uint64_t seed = 0;
   double duration = 0;
-  CLI::App* run = app.add_subcommand("run", "Run implementations through scenarios");
+  CLI::App* run =
+      app.add_subcommand("run", "Run implementations through scenarios");
   run->add_option("--impl", impl_list, "NAME,... or all (default: all)");
   run->add_option("--driver", run_options.drivers,
                   "A command that speaks driver protocol v1 (repeatable)");
@@ -113,11 +120,13 @@ int main(int argc, char** argv) {
   run->add_option("--scenario", run_options.scenario_files,
                   "Scenario file instead of a suite (repeatable)")
       ->check(CLI::ExistingFile);
-  run->add_option("--dir", run_options.dir,
-                  "Where the directories under test are made (default: the run directory)");
+  run->add_option(
+      "--dir", run_options.dir,
+      "Where the directories under test are made (default: the run directory)");
   run->add_option("--out", run_options.out,
                   "Run directory (default: ./lockstress-runs/<timestamp>)");
-  CLI::Option* seed_opt = run->add_option("--seed", seed, "PRNG seed (default: random)");
+  CLI::Option* seed_opt =
+      run->add_option("--seed", seed, "PRNG seed (default: random)");
   CLI::Option* duration_opt =
       run->add_option("--duration", duration, "Seconds, for stress scenarios")
           ->check(CLI::PositiveNumber);
@@ -143,7 +152,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  if (*list) return lockstress::cli::RunList(list_what, ScenariosDir(), std::cout, std::cerr);
+  if (*list)
+    return lockstress::cli::RunList(list_what, ScenariosDir(), std::cout,
+                                    std::cerr);
   if (*check) {
     return lockstress::cli::RunCheck(check_dir, check_tolerances.Flags(),
                                      std::cout, std::cerr);
@@ -165,7 +176,8 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
-    return lockstress::cli::RunRun(run_options, interrupt, std::cout, std::cerr);
+    return lockstress::cli::RunRun(run_options, interrupt, std::cout,
+                                   std::cerr);
   }
   return 2;
 }

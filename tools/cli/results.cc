@@ -1,15 +1,15 @@
 #include "tools/cli/results.h"
 
-#include "tools/cli/check_options.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
+
+#include "tools/cli/check_options.h"
 
 namespace lockstress::cli {
 namespace {
@@ -18,11 +18,21 @@ std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
@@ -49,7 +59,8 @@ std::vector<std::string> Results::controls_not_caught() const {
   for (const CheckRecord& c : checks) {
     if (!c.negative_control) continue;
     controls.insert(c.impl);
-    if (c.property == "mutual_exclusion" && c.status == "fail") caught.insert(c.impl);
+    if (c.property == "mutual_exclusion" && c.status == "fail")
+      caught.insert(c.impl);
   }
   std::vector<std::string> out;
   for (const std::string& impl : controls) {
@@ -65,12 +76,15 @@ int Results::ExitCode() const {
 std::string ResultsToJson(const Results& r) {
   nlohmann::json checks = nlohmann::json::array();
   for (const CheckRecord& c : r.checks) {
-    checks.push_back({{"impl", c.impl}, {"scenario", c.scenario},
-                      {"property", c.property}, {"status", c.status},
+    checks.push_back({{"impl", c.impl},
+                      {"scenario", c.scenario},
+                      {"property", c.property},
+                      {"status", c.status},
                       {"detail", c.detail}});
     if (c.negative_control) checks.back()["negative_control"] = true;
   }
-  nlohmann::json j = {{"version", 1}, {"seed", r.seed},
+  nlohmann::json j = {{"version", 1},
+                      {"seed", r.seed},
                       {"check_options", CheckOptionsToJson(r.options)},
                       {"checks", checks}};
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -80,7 +94,8 @@ std::string ResultsToJunit(const Results& r) {
   std::map<std::string, std::vector<const CheckRecord*>> by_impl;
   for (const CheckRecord& c : r.checks) by_impl[c.impl].push_back(&c);
   std::vector<std::string> not_caught = r.controls_not_caught();
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
   for (const auto& [impl, checks] : by_impl) {
     // The negative control's failures are expected: a <system-out> note,
     // not a <failure>; one extra testcase fails if it was not caught.
@@ -93,11 +108,14 @@ std::string ResultsToJunit(const Results& r) {
       skipped += c->status == "skip";
     }
     out += fmt::format(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" "
+        "skipped=\"{}\">\n",
         XmlEscape(impl), checks.size() + (control ? 1 : 0), failures, skipped);
     if (control) {
-      out += fmt::format("    <testcase classname=\"{}.negative_control\" "
-                         "name=\"mutual_exclusion_caught\"", XmlEscape(impl));
+      out += fmt::format(
+          "    <testcase classname=\"{}.negative_control\" "
+          "name=\"mutual_exclusion_caught\"",
+          XmlEscape(impl));
       out += caught ? "/>\n"
                     : ">\n      <failure message=\"the negative control passed "
                       "mutual_exclusion\"/>\n    </testcase>\n";
@@ -107,16 +125,19 @@ std::string ResultsToJunit(const Results& r) {
                          XmlEscape(impl), XmlEscape(c->scenario),
                          XmlEscape(c->property));
       if (c->status == "fail" && control) {
-        out += fmt::format(">\n      <system-out>expected failure (negative "
-                           "control): {}</system-out>\n    </testcase>\n",
-                           XmlEscape(c->detail));
+        out += fmt::format(
+            ">\n      <system-out>expected failure (negative "
+            "control): {}</system-out>\n    </testcase>\n",
+            XmlEscape(c->detail));
       } else if (c->status == "fail") {
-        out += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n"
-                           "    </testcase>\n",
-                           XmlEscape(c->detail), XmlEscape(c->detail));
+        out += fmt::format(
+            ">\n      <failure message=\"{}\">{}</failure>\n"
+            "    </testcase>\n",
+            XmlEscape(c->detail), XmlEscape(c->detail));
       } else if (c->status == "skip") {
-        out += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                           XmlEscape(c->detail));
+        out +=
+            fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                        XmlEscape(c->detail));
       } else {
         out += "/>\n";
       }
@@ -158,15 +179,17 @@ void PrintSummary(const Results& r, std::ostream& out) {
   }
   std::vector<std::string> not_caught = r.controls_not_caught();
   auto caught = [&](const std::string& impl) {
-    return std::find(not_caught.begin(), not_caught.end(), impl) == not_caught.end();
+    return std::find(not_caught.begin(), not_caught.end(), impl) ==
+           not_caught.end();
   };
   out << fmt::format("{:<16} {:>5} {:>5} {:>5}  {}\n", "IMPL", "PASS", "FAIL",
                      "SKIP", "VERDICT");
   for (const auto& [impl, n] : by_impl) {
     std::string verdict = n.fail > 0 ? "FAIL" : "ok";
     if (n.control) {
-      verdict = caught(impl) ? "caught (negative control)"
-                             : "NOT CAUGHT (negative control passed mutual_exclusion)";
+      verdict = caught(impl)
+                    ? "caught (negative control)"
+                    : "NOT CAUGHT (negative control passed mutual_exclusion)";
     }
     out << fmt::format("{:<16} {:>5} {:>5} {:>5}  {}\n", impl, n.pass, n.fail,
                        n.skip, verdict);
@@ -177,15 +200,18 @@ void PrintSummary(const Results& r, std::ostream& out) {
     if (!c.negative_control) {
       out << fmt::format("FAIL {} {} {}: {}\n", c.impl, c.scenario, c.property,
                          c.detail);
-    } else if (c.property == "mutual_exclusion" && shown.insert(c.impl).second) {
+    } else if (c.property == "mutual_exclusion" &&
+               shown.insert(c.impl).second) {
       // One line of evidence that the control was caught is enough.
       out << fmt::format("caught {} {} {}: {}\n", c.impl, c.scenario,
                          c.property, c.detail);
     }
   }
   for (const std::string& impl : not_caught) {
-    out << fmt::format("NOT CAUGHT {}: the negative control passed "
-                       "mutual_exclusion in every scenario\n", impl);
+    out << fmt::format(
+        "NOT CAUGHT {}: the negative control passed "
+        "mutual_exclusion in every scenario\n",
+        impl);
   }
   out << fmt::format("seed {}\n", r.seed);
 }

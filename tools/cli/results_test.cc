@@ -12,8 +12,8 @@ namespace {
 
 CheckRecord Rec(std::string impl, std::string property, std::string status,
                 bool control = false) {
-  return {std::move(impl), "conformance/x", std::move(property),
-          std::move(status), "detail", control};
+  return {std::move(impl),   "conformance/x", std::move(property),
+          std::move(status), "detail",        control};
 }
 
 std::string Summary(const Results& r) {
@@ -57,7 +57,8 @@ TEST(Results, AnotherImplementationFailingStillExits1) {
   r.checks = {Rec("flock", "liveness", "fail"),
               Rec("null", "mutual_exclusion", "fail", true)};
   EXPECT_EQ(r.ExitCode(), 1);
-  EXPECT_NE(Summary(r).find("FAIL flock conformance/x liveness"), std::string::npos);
+  EXPECT_NE(Summary(r).find("FAIL flock conformance/x liveness"),
+            std::string::npos);
 }
 
 TEST(Results, NullNamedByItselfIsAPlainFailure) {
@@ -65,7 +66,9 @@ TEST(Results, NullNamedByItselfIsAPlainFailure) {
   r.checks = {Rec("null", "mutual_exclusion", "fail")};
   EXPECT_EQ(r.ExitCode(), 1);
   std::string s = Summary(r);
-  EXPECT_NE(s.find("FAIL null conformance/x mutual_exclusion"), std::string::npos) << s;
+  EXPECT_NE(s.find("FAIL null conformance/x mutual_exclusion"),
+            std::string::npos)
+      << s;
   EXPECT_EQ(s.find("negative control"), std::string::npos) << s;
 }
 

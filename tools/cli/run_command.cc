@@ -72,20 +72,28 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
   for (const std::string& name : names) {
     const ImplEntry* e = FindImpl(name);
     if (e == nullptr) {
-      return Status(ErrorKind::kError, "", "unknown implementation '" + name +
-                                               "' (lockstress list impls)");
+      return Status(
+          ErrorKind::kError, "",
+          "unknown implementation '" + name + "' (lockstress list impls)");
     }
     // Run among `all`, the null lock is the negative control, expected to
     // fail; named by itself it is judged like any other implementation.
     bool control = name == kNegativeControl &&
                    std::find(named.begin(), named.end(), name) == named.end();
-    out.push_back({name, {o.worker, "--impl", name}, e->info.ownership, {},
-                   control, e->info.stale_bound});
+    out.push_back({name,
+                   {o.worker, "--impl", name},
+                   e->info.ownership,
+                   {},
+                   control,
+                   e->info.stale_bound});
   }
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
-                   {"/bin/sh", "-c", o.drivers[i]}, Ownership::kProcess, {},
-                   false, {}});
+                   {"/bin/sh", "-c", o.drivers[i]},
+                   Ownership::kProcess,
+                   {},
+                   false,
+                   {}});
   }
   return out;
 }
@@ -93,9 +101,9 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
 // Starts one worker to read its greeting: names outside drivers, gives the
 // features, and fails early (exit 2) on drivers that do not greet.
 Status Probe(Target& t, const std::string& log_dir) {
-  StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
-      t.argv, log_dir + "/" + t.label + "-probe.log", t.label,
-      std::chrono::seconds(10));
+  StatusOr<std::unique_ptr<WorkerConnection>> conn =
+      WorkerConnection::Start(t.argv, log_dir + "/" + t.label + "-probe.log",
+                              t.label, std::chrono::seconds(10));
   if (!conn.ok()) return conn.status();
   if (t.label.rfind("driver", 0) == 0) t.label = (*conn)->greeting().name;
   t.features = (*conn)->greeting().features;
@@ -116,7 +124,8 @@ StatusOr<std::string> MakeRunDir(const RunOptions& o) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   fs::path run = base / stamp;
-  for (int i = 2; fs::exists(run); ++i) run = base / fmt::format("{}-{}", stamp, i);
+  for (int i = 2; fs::exists(run); ++i)
+    run = base / fmt::format("{}-{}", stamp, i);
   fs::create_directories(run, ec);
   if (ec) return Status(ErrorKind::kError, run.string(), ec.message());
   // `latest` is replaced atomically: a new link renamed over the old one.
@@ -167,7 +176,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   }
   std::string scratch_parent = o.dir.empty() ? *run_dir : o.dir;
   if (!fs::is_directory(scratch_parent)) {
-    err << fmt::format("lockstress run: --dir '{}' is not a directory\n", o.dir);
+    err << fmt::format("lockstress run: --dir '{}' is not a directory\n",
+                       o.dir);
     return 2;
   }
   fs::create_directories(*run_dir + "/logs");
@@ -176,7 +186,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   results.options = o.check_options;
   std::optional<std::chrono::milliseconds> duration;
   if (o.duration_s) {
-    duration = std::chrono::milliseconds(static_cast<std::int64_t>(*o.duration_s * 1000));
+    duration = std::chrono::milliseconds(
+        static_cast<std::int64_t>(*o.duration_s * 1000));
   }
   bool tty = isatty(STDOUT_FILENO) == 1;
   nlohmann::json cases = nlohmann::json::array();
@@ -188,7 +199,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     std::string s = fmt::format("{} violation{} so far", violations,
                                 violations == 1 ? "" : "s");
     if (expected_failures > 0) {
-      s += fmt::format(" (+{} expected from the negative control)", expected_failures);
+      s += fmt::format(" (+{} expected from the negative control)",
+                       expected_failures);
     }
     return s;
   };
@@ -205,21 +217,24 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         return 2;
       }
       ++done;
-      nlohmann::json c = {{"impl", t.label}, {"scenario", sc.name},
+      nlohmann::json c = {{"impl", t.label},
+                          {"scenario", sc.name},
                           {"properties", sc.properties}};
       if (t.negative_control) c["negative_control"] = true;
-      if (t.stale_bound.count() > 0) c["stale_bound_ms"] = t.stale_bound.count();
+      if (t.stale_bound.count() > 0)
+        c["stale_bound_ms"] = t.stale_bound.count();
       std::string missing = Missing(sc.required, t.features);
       if (!missing.empty()) {
-        std::string why = "requires " + missing + ", which " + t.label +
-                          " does not declare";
+        std::string why =
+            "requires " + missing + ", which " + t.label + " does not declare";
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
               {t.label, sc.name, p, "skip", why, t.negative_control});
         }
         c["skipped"] = why;
         cases.push_back(c);
-        if (!tty) out << fmt::format("{} {}: skip ({})\n", t.label, sc.name, why);
+        if (!tty)
+          out << fmt::format("{} {}: skip ({})\n", t.label, sc.name, why);
         continue;
       }
       StatusOr<std::unique_ptr<ScratchDir>> scratch =
@@ -228,14 +243,18 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         err << "lockstress run: " << scratch.status().ToString() << "\n";
         return 2;
       }
-      std::string logs = fmt::format("{}/logs/{}/{}", *run_dir, t.label, Flat(sc.name));
+      std::string logs =
+          fmt::format("{}/logs/{}/{}", *run_dir, t.label, Flat(sc.name));
       fs::create_directories(logs);
       std::size_t ops = 0;
-      RunSpec spec{.impl = t.label, .ownership = t.ownership,
-                   .driver_argv = t.argv, .scenario = sc.name,
+      RunSpec spec{.impl = t.label,
+                   .ownership = t.ownership,
+                   .driver_argv = t.argv,
+                   .scenario = sc.name,
                    .seed = results.seed,
                    .schedule = Generate(sc, results.seed, t.features, duration),
-                   .test_dir = (*scratch)->path(), .log_dir = logs};
+                   .test_dir = (*scratch)->path(),
+                   .log_dir = logs};
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,
@@ -249,7 +268,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         err << "lockstress run: " << history.status().message() << "\n";
         return 2;
       }
-      std::string rel = fmt::format("histories/{}/{}.jsonl", t.label, Flat(sc.name));
+      std::string rel =
+          fmt::format("histories/{}/{}.jsonl", t.label, Flat(sc.name));
       fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
       if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
         err << "lockstress run: " << s.ToString() << "\n";
@@ -273,14 +293,16 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         skip += r.status == "skip";
       }
       (t.negative_control ? expected_failures : violations) += fail;
-      results.checks.insert(results.checks.end(), records.begin(), records.end());
-      std::string line = fmt::format("{} {}: {} ops, pass {} fail {} skip {}",
-                                     t.label, sc.name, history->events.size(),
-                                     pass, fail, skip);
+      results.checks.insert(results.checks.end(), records.begin(),
+                            records.end());
+      std::string line =
+          fmt::format("{} {}: {} ops, pass {} fail {} skip {}", t.label,
+                      sc.name, history->events.size(), pass, fail, skip);
       if (tty) {
         // The line is rewritten for the next case; a case with a violation
         // keeps its line.
-        out << fmt::format("\r[{}/{}] {}; {}\x1b[K", done, total, line, so_far())
+        out << fmt::format("\r[{}/{}] {}; {}\x1b[K", done, total, line,
+                           so_far())
             << (fail > 0 && !t.negative_control ? "\n" : "") << std::flush;
       } else {
         out << line << "\n";
@@ -288,12 +310,18 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     }
   }
   if (tty) out << "\n";
-  nlohmann::json index = {{"version", 1}, {"seed", results.seed},
-                          {"check_options", CheckOptionsToJson(o.check_options)},
-                          {"cases", cases}};
-  Status wrote = WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
-  if (wrote.ok()) wrote = WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
-  if (wrote.ok() && !o.junit.empty()) wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
+  nlohmann::json index = {
+      {"version", 1},
+      {"seed", results.seed},
+      {"check_options", CheckOptionsToJson(o.check_options)},
+      {"cases", cases}};
+  Status wrote =
+      WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
+  if (wrote.ok())
+    wrote =
+        WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
+  if (wrote.ok() && !o.junit.empty())
+    wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
   if (!wrote.ok()) {
     err << "lockstress run: " << wrote.ToString() << "\n";
     return 2;

@@ -26,17 +26,18 @@
 namespace lockstress::cli {
 
 struct RunOptions {
-  std::vector<std::string> impls;    // names, or "all"; empty: all (unless drivers)
+  std::vector<std::string>
+      impls;  // names, or "all"; empty: all (unless drivers)
   std::vector<std::string> drivers;  // shell commands speaking the protocol
   std::string suite = "conformance";
   std::vector<std::string> scenario_files;  // instead of the suite
-  std::string dir;                   // parent of the scratch directories
-  std::string out;                   // the run directory
+  std::string dir;                          // parent of the scratch directories
+  std::string out;                          // the run directory
   std::optional<std::uint64_t> seed;
   std::optional<double> duration_s;  // stress scenarios
   std::string junit;
-  std::string scenarios_dir;         // where suites live
-  std::string worker;                // path of lockstress-worker
+  std::string scenarios_dir;  // where suites live
+  std::string worker;         // path of lockstress-worker
   // The checkers' tolerances (--timeout-late ...); each built-in is judged
   // with recovery_bound at least its declared stale_bound.
   CheckOptions check_options;

@@ -73,7 +73,8 @@ std::string CheckTimeout(const std::string& impl, const std::string& path) {
   auto [s, waited] = other.get();
   if (s.ok()) return "FAIL: both held it";
   if (s.kind() != ErrorKind::kLockTimeout) return "FAIL: " + s.ToString();
-  if (waited < wanted) return fmt::format("FAIL: early ({} ms)", waited.count());
+  if (waited < wanted)
+    return fmt::format("FAIL: early ({} ms)", waited.count());
   return fmt::format("pass ({} ms)", waited.count());
 }
 
@@ -110,7 +111,8 @@ SelfCheckRow SelfCheck(const std::string& impl, const std::string& dir) {
   }
   if (f.has(Feature::kNonblocking)) {
     row.cross_process = CheckCrossProcess(impl, lock, path);
-    if (f.has(Feature::kThreads)) row.cross_thread = CheckCrossThread(impl, path);
+    if (f.has(Feature::kThreads))
+      row.cross_thread = CheckCrossThread(impl, path);
   }
   if (f.has(Feature::kTimeout)) row.timeout = CheckTimeout(impl, path);
   Status released = lock.Release();
@@ -138,10 +140,10 @@ int RunSelfCheck(const std::string& dir, std::ostream& out) {
                               ? (row.ok() ? "ok" : "caught (negative control)")
                               : (row.ok() ? "NOT CAUGHT" : "FAILED");
     if (row.ok() == expected_to_fail) ++bad;
-    out << fmt::format("{:<10} {:<20} {:<20} {:<16} {:<14} {}\n", row.impl,
-                       row.cross_process.substr(0, 20),
-                       row.cross_thread.substr(0, 20), row.timeout.substr(0, 16),
-                       row.release_errors.substr(0, 14), verdict);
+    out << fmt::format(
+        "{:<10} {:<20} {:<20} {:<16} {:<14} {}\n", row.impl,
+        row.cross_process.substr(0, 20), row.cross_thread.substr(0, 20),
+        row.timeout.substr(0, 16), row.release_errors.substr(0, 14), verdict);
   }
   return bad == 0 ? 0 : 1;
 }

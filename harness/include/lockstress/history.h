@@ -45,23 +45,23 @@ enum class Outcome : unsigned char {
 struct Event {
   enum class Type : unsigned char { kOp, kNemesis };
   Type type = Type::kOp;
-  int worker = 0;          // worker index; the nemesis has none (-1)
-  std::string handle;      // "w1.h0"; empty for the nemesis
-  std::int64_t pid = 0;    // the worker's process id, when known
+  int worker = 0;        // worker index; the nemesis has none (-1)
+  std::string handle;    // "w1.h0"; empty for the nemesis
+  std::int64_t pid = 0;  // the worker's process id, when known
   // open, acquire, acquire_shared, release, is_locked, i_am_locking, break,
   // close, witness; nemesis: kill, stop, cont, ...
   std::string op;
-  std::string arg;         // the timeout of an acquire, a path, a target
+  std::string arg;  // the timeout of an acquire, a path, a target
   std::int64_t t0 = 0;
   std::int64_t t1 = 0;
   Outcome outcome = Outcome::kOk;
   ErrorKind kind = ErrorKind::kOk;  // with kErr
   std::string message;
-  std::optional<bool> value;        // is_locked, i_am_locking
-  std::int64_t read = 0;            // witness: the counter as read
-  std::int64_t wrote = 0;           // witness: the counter as written
-  int target = -1;                  // nemesis: the worker acted on
-  std::int64_t line = 0;            // 1-based line in history.jsonl, if read
+  std::optional<bool> value;  // is_locked, i_am_locking
+  std::int64_t read = 0;      // witness: the counter as read
+  std::int64_t wrote = 0;     // witness: the counter as written
+  int target = -1;            // nemesis: the worker acted on
+  std::int64_t line = 0;      // 1-based line in history.jsonl, if read
 };
 
 struct HistoryHeader {

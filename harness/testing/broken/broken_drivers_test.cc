@@ -36,8 +36,8 @@ constexpr std::uint64_t kSeed = 20261123;
 constexpr std::chrono::seconds kRunDeadline{180};
 
 std::string Scenario(const std::string& stem) {
-  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/conformance/" +
-         stem + ".toml";
+  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/conformance/" + stem +
+         ".toml";
 }
 
 std::string ReadFile(const std::string& path) {
@@ -59,8 +59,8 @@ CliRun RunLockstress(const std::string& dir,
                      const std::vector<std::string>& args) {
   CliRun run;
   std::string log = dir + "/cli.log";
-  int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                      0644);
+  int log_fd =
+      ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   EXPECT_GE(log_fd, 0) << log;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -105,7 +105,8 @@ CliRun RunLockstress(const std::string& dir,
   run.output = ReadFile(log);
   std::string text = ReadFile(dir + "/run/results.json");
   if (!text.empty()) {
-    run.results = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    run.results =
+        nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   }
   return run;
 }
@@ -114,8 +115,12 @@ std::vector<std::string> RunArgs(const std::string& dir,
                                  const std::string& driver_args,
                                  const std::vector<std::string>& scenarios) {
   std::vector<std::string> args = {
-      "--driver", "'" + std::string(LOCKSTRESS_BROKEN_DRIVER) + "' " + driver_args,
-      "--out", dir + "/run", "--seed", std::to_string(kSeed)};
+      "--driver",
+      "'" + std::string(LOCKSTRESS_BROKEN_DRIVER) + "' " + driver_args,
+      "--out",
+      dir + "/run",
+      "--seed",
+      std::to_string(kSeed)};
   for (const std::string& s : scenarios) {
     args.push_back("--scenario");
     args.push_back(Scenario(s));
@@ -145,19 +150,21 @@ void ExpectCaught(const std::string& bug, const std::string& property,
   const BrokenLock* b = FindBrokenLock(bug);
   ASSERT_NE(b, nullptr) << bug;
   testing::TempDir tmp;
-  CliRun run = RunLockstress(tmp.path(), RunArgs(tmp.path(), "--bug " + bug,
-                                                 scenarios));
+  CliRun run =
+      RunLockstress(tmp.path(), RunArgs(tmp.path(), "--bug " + bug, scenarios));
   ASSERT_TRUE(run.exit_code.has_value())
-      << "lockstress did not end within " << kRunDeadline.count()
-      << " s\n" << run.output;
+      << "lockstress did not end within " << kRunDeadline.count() << " s\n"
+      << run.output;
   EXPECT_EQ(*run.exit_code, 1) << run.output;
   ASSERT_TRUE(run.results.has_value() && !run.results->is_discarded())
-      << "no readable results.json\n" << run.output;
+      << "no readable results.json\n"
+      << run.output;
   std::vector<std::string> fails =
       Checks(*run.results, b->entry.info.name, property, "fail");
   EXPECT_FALSE(fails.empty())
       << b->entry.info.name << ": " << property << " did not fail\n"
-      << run.results->dump(1) << "\n" << run.output;
+      << run.results->dump(1) << "\n"
+      << run.output;
   for (const std::string& f : fails) {
     std::cout << "[caught] " << bug << " " << property << " " << f << "\n";
   }
@@ -233,18 +240,22 @@ TEST(BrokenDrivers, CorrectPosixThroughTheSameDriverPasses) {
   CliRun run = RunLockstress(
       tmp.path(), RunArgs(tmp.path(), "--bug none --impl posix", scenarios));
   ASSERT_TRUE(run.exit_code.has_value())
-      << "lockstress did not end within " << kRunDeadline.count()
-      << " s\n" << run.output;
+      << "lockstress did not end within " << kRunDeadline.count() << " s\n"
+      << run.output;
   EXPECT_EQ(*run.exit_code, 0) << run.output;
   ASSERT_TRUE(run.results.has_value() && !run.results->is_discarded())
-      << "no readable results.json\n" << run.output;
+      << "no readable results.json\n"
+      << run.output;
   for (const char* property :
        {"mutual_exclusion", "release_errors", "timeout_semantics"}) {
     EXPECT_TRUE(Checks(*run.results, "posix", property, "fail").empty())
-        << property << "\n" << run.results->dump(1);
+        << property << "\n"
+        << run.results->dump(1);
   }
-  EXPECT_FALSE(Checks(*run.results, "posix", "mutual_exclusion", "pass").empty())
-      << "mutual_exclusion never judged posix\n" << run.results->dump(1);
+  EXPECT_FALSE(
+      Checks(*run.results, "posix", "mutual_exclusion", "pass").empty())
+      << "mutual_exclusion never judged posix\n"
+      << run.results->dump(1);
 }
 
 }  // namespace

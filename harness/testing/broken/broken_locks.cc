@@ -4,10 +4,11 @@ namespace lockstress::broken {
 
 const std::vector<BrokenLock>& AllBrokenLocks() {
   static const auto* all = new std::vector<BrokenLock>{
-      CheckThenCreate(),     ReleaseWithoutOwnerCheck(), SilentDoubleRelease(),
-      EarlyTimeout(),        LateTimeout(),              NonblockingWaits(),
-      LyingIsLocked(),       PosixThreads(),             QueryDropsPosixLock(),
-      StaleNeverRecovers(),
+      CheckThenCreate(),     ReleaseWithoutOwnerCheck(),
+      SilentDoubleRelease(), EarlyTimeout(),
+      LateTimeout(),         NonblockingWaits(),
+      LyingIsLocked(),       PosixThreads(),
+      QueryDropsPosixLock(), StaleNeverRecovers(),
   };
   return *all;
 }

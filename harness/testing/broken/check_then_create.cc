@@ -60,7 +60,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock CheckThenCreate() {
-  return {"check_then_create", "mutual_exclusion", "exclusion_blocking",
+  return {"check_then_create",
+          "mutual_exclusion",
+          "exclusion_blocking",
           {Info(), [](const LockOptions& options) {
              return MakeLockObject<CheckThenCreateMechanism>(Info(), options,
                                                              options.path);

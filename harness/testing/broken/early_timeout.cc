@@ -39,7 +39,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock EarlyTimeout() {
-  return {"early_timeout", "timeout_semantics", "timeout_not_early",
+  return {"early_timeout",
+          "timeout_semantics",
+          "timeout_not_early",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<EarlyTimeoutLock>(
                  MakeExclFileLock(Info(), options));

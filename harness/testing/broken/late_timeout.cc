@@ -45,7 +45,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock LateTimeout() {
-  return {"late_timeout", "timeout_semantics", "timeout_not_early",
+  return {"late_timeout",
+          "timeout_semantics",
+          "timeout_not_early",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<LateTimeoutLock>(
                  MakeExclFileLock(Info(), options));

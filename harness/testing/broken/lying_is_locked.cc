@@ -34,7 +34,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock LyingIsLocked() {
-  return {"lying_is_locked", "status_queries", "status_queries",
+  return {"lying_is_locked",
+          "status_queries",
+          "status_queries",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<LyingIsLockedLock>(
                  MakeExclFileLock(Info(), options));

@@ -47,7 +47,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock NonblockingWaits() {
-  return {"nonblocking_waits", "timeout_semantics", "nonblocking_prompt",
+  return {"nonblocking_waits",
+          "timeout_semantics",
+          "nonblocking_prompt",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<NonblockingWaitsLock>(
                  MakeExclFileLock(Info(), options));

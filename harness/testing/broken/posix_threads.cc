@@ -73,8 +73,8 @@ class PosixThreadsMechanism final : public Mechanism {
  private:
   Status Open(ErrorKind kind) {
     if (fd_ >= 0) return Status::Ok();
-    fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | kLockFileOpenFlags,
-                 0644);
+    fd_ =
+        ::open(lock_path_.c_str(), O_RDWR | O_CREAT | kLockFileOpenFlags, 0644);
     if (fd_ < 0) return LockPathError(kind, "open", lock_path_, errno);
     return Status::Ok();
   }
@@ -88,9 +88,8 @@ const ImplInfo& Info() {
       .name = "broken-posix_threads",
       .model = "deliberately broken: fcntl record locks, no per-process table",
       .mechanism = "fcntl(F_SETLK) on one descriptor per object",
-      .features = {Feature::kBlocking, Feature::kNonblocking,
-                   Feature::kTimeout, Feature::kIsLocked,
-                   Feature::kIAmLocking, Feature::kThreads},
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kIsLocked, Feature::kIAmLocking, Feature::kThreads},
       .ownership = Ownership::kProcess,
       .wait_policy = "backoff polling (LockObject)",
   };
@@ -100,7 +99,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock PosixThreads() {
-  return {"posix_threads", "mutual_exclusion", "exclusion_threads",
+  return {"posix_threads",
+          "mutual_exclusion",
+          "exclusion_threads",
           {Info(), [](const LockOptions& options) {
              return MakeLockObject<PosixThreadsMechanism>(Info(), options,
                                                           options.path);

@@ -46,8 +46,8 @@ class QueryDropsMechanism final : public Mechanism {
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
     std::lock_guard<std::mutex> lock(TableMutex());
     if (HeldPaths().count(lock_path_) > 0) return TryResult::kBusy;
-    int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | kLockFileOpenFlags,
-                    0644);
+    int fd =
+        ::open(lock_path_.c_str(), O_RDWR | O_CREAT | kLockFileOpenFlags, 0644);
     if (fd < 0) {
       return LockPathError(ErrorKind::kLockFailed, "open", lock_path_, errno);
     }
@@ -108,9 +108,8 @@ const ImplInfo& Info() {
       .name = "broken-query_drops_posix_lock",
       .model = "deliberately broken: is_locked closes a second descriptor",
       .mechanism = "fcntl(F_SETLK) plus a per-process table",
-      .features = {Feature::kBlocking, Feature::kNonblocking,
-                   Feature::kTimeout, Feature::kIsLocked,
-                   Feature::kIAmLocking, Feature::kThreads},
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kIsLocked, Feature::kIAmLocking, Feature::kThreads},
       .ownership = Ownership::kThread,
       .wait_policy = "backoff polling (LockObject)",
   };
@@ -120,7 +119,8 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock QueryDropsPosixLock() {
-  return {"query_drops_posix_lock", "mutual_exclusion",
+  return {"query_drops_posix_lock",
+          "mutual_exclusion",
           "status_query_keeps_lock",
           {Info(), [](const LockOptions& options) {
              return MakeLockObject<QueryDropsMechanism>(Info(), options,

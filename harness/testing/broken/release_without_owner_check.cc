@@ -22,7 +22,8 @@ class ReleaseWithoutOwnerCheckLock final : public ForwardingLock {
 
   Status Release() override {
     Status s = inner().Release();
-    if (s.kind() == ErrorKind::kNotMyLock || s.kind() == ErrorKind::kNotLocked) {
+    if (s.kind() == ErrorKind::kNotMyLock ||
+        s.kind() == ErrorKind::kNotLocked) {
       ::unlink(lock_path().c_str());  // THE BUG: whoever holds it
       return Status::Ok();
     }
@@ -45,7 +46,8 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock ReleaseWithoutOwnerCheck() {
-  return {"release_without_owner_check", "release_errors",
+  return {"release_without_owner_check",
+          "release_errors",
           "release_not_my_lock",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<ReleaseWithoutOwnerCheckLock>(

@@ -38,7 +38,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock SilentDoubleRelease() {
-  return {"silent_double_release", "release_errors", "release_not_locked",
+  return {"silent_double_release",
+          "release_errors",
+          "release_not_locked",
           {Info(), [](const LockOptions& options) -> std::unique_ptr<Lock> {
              return std::make_unique<SilentDoubleReleaseLock>(
                  MakeExclFileLock(Info(), options));

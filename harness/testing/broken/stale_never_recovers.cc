@@ -36,7 +36,9 @@ const ImplInfo& Info() {
 }  // namespace
 
 BrokenLock StaleNeverRecovers() {
-  return {"stale_never_recovers", "stale_recovery", "stale_recovery_bound",
+  return {"stale_never_recovers",
+          "stale_recovery",
+          "stale_recovery_bound",
           {Info(), [](const LockOptions& options) {
              return MakeExclFileLock(Info(), options);
            }}};

@@ -114,7 +114,9 @@ class OsWrapper : public Os {
   }
   pid_t Getpid() override { return target_->Getpid(); }
   pid_t Gettid() override { return target_->Gettid(); }
-  struct timespec WallClock() override { return target_->WallClock(); }
+  struct timespec WallClock() override {
+    return target_->WallClock();
+  }
   void Failpoint(std::string_view name) override { target_->Failpoint(name); }
 
  private:

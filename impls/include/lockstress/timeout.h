@@ -1,6 +1,6 @@
 // Timeout: how long acquire() may wait. lockfile's acquire(timeout):
 //   None        -> block until the lock is free          (Timeout::Forever())
-//   <= 0        -> do not wait; AlreadyLocked if held    (Timeout::NonBlocking())
+//   <= 0        -> do not wait; AlreadyLocked if held (Timeout::NonBlocking())
 //   > 0 seconds -> wait that long; LockTimeout if held   (Timeout::After(d))
 //
 // Thread safety: an immutable value.
