@@ -21,6 +21,15 @@ elseif(NOT LOCKSTRESS_SANITIZE STREQUAL "")
                       "not '${LOCKSTRESS_SANITIZE}'")
 endif()
 
+# LOCKSTRESS_PLAIN: true in the plain flavour. Integration tests that start
+# real outside programs (Chromium, network-filesystem test beds) and gain
+# nothing from a sanitizer in our own code are registered only there.
+if(LOCKSTRESS_SANITIZE STREQUAL "")
+  set(LOCKSTRESS_PLAIN TRUE)
+else()
+  set(LOCKSTRESS_PLAIN FALSE)
+endif()
+
 # lockstress_test(path/to/foo_test.cc LIBS a b): builds foo_test from that one
 # file plus the shared test main, and registers it with CTest.
 function(lockstress_test src)
