@@ -78,46 +78,10 @@
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/nfs_link.h"
 
 namespace lockstress {
 namespace {
-
-// errnos of link(2) that prove no link was made: no lost reply can hide
-// behind them, so the link-count check is skipped and acquire fails.
-bool ProvesNoLink(int err) {
-  switch (err) {
-    case EPERM:
-    case EXDEV:
-    case ENOENT:
-    case ENOTDIR:
-    case EACCES:
-    case EROFS:
-    case EMLINK:
-    case ENAMETOOLONG:
-    case ELOOP:
-    case EFAULT:
-    case EINVAL:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// FNV-1a, 64 bit: a stable stand-in for lockfile's hash(path).
-std::string PathHash(const std::string& path) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : path) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-bool SameInode(const struct stat& a, const struct stat& b) {
-  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
 
 // Thread safety: one object, one thread at a time (mechanism.h).
 class LinkMechanism final : public Mechanism {
@@ -148,7 +112,7 @@ class LinkMechanism final : public Mechanism {
     int link_errno = errno;
     os_.Failpoint("link/after_link_before_count");
     if (r == 0) return TryResult::kAcquired;
-    if (ProvesNoLink(link_errno)) {
+    if (LinkErrnoProvesNoLink(link_errno)) {
       RemoveUnique();
       return LockPathError(ErrorKind::kLockFailed, "link", lock_path_,
                            link_errno);
@@ -222,7 +186,7 @@ class LinkMechanism final : public Mechanism {
   const std::string lock_path_;
   std::string UniquePath() const {
     return DirectoryOf(path_) + "/" + UniqueName(os_, threaded_) + "." +
-           PathHash(path_);
+           HashHex(path_);
   }
 
   const std::string path_;

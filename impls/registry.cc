@@ -13,7 +13,8 @@ std::span<const ImplEntry> AllImpls() {
       LinkLockEntry(),   MkdirLockEntry(), PidfileLockEntry(),
       SqliteLockEntry(), ZcLockEntry(),    ZcSimpleLockEntry(),
       LocketLockEntry(), FlockLockEntry(), PosixLockEntry(),
-      OfdLockEntry(),    RwLockEntry(),    NullLockEntry(),
+      OfdLockEntry(),    RwLockEntry(),    LeaseLockEntry(),
+      NullLockEntry(),
   };
   return *impls;
 }

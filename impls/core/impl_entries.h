@@ -18,6 +18,7 @@ ImplEntry FlockLockEntry();
 ImplEntry PosixLockEntry();
 ImplEntry OfdLockEntry();
 ImplEntry RwLockEntry();
+ImplEntry LeaseLockEntry();
 ImplEntry NullLockEntry();
 
 }  // namespace lockstress

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace lockstress {
@@ -89,6 +91,17 @@ std::string UniqueName(Os& os, bool threaded) {
   if (threaded) name += "-" + std::to_string(os.Gettid());
   name += "-" + std::to_string(os.Getpid());
   return name;
+}
+
+std::string HashHex(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 StatusOr<std::string> ReadSmallFile(Os& os, const std::string& path,

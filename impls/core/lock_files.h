@@ -18,6 +18,7 @@
 #define LOCKSTRESS_IMPLS_CORE_LOCK_FILES_H_
 
 #include <string>
+#include <string_view>
 
 #include "impls/core/unique_fd.h"
 #include "lockstress/os.h"
@@ -47,6 +48,10 @@ std::string DirectoryOf(const std::string& path);
 std::string HostName(Os& os);
 // lockfile's unique name: HOSTNAME-TID-PID when threaded, else HOSTNAME-PID.
 std::string UniqueName(Os& os, bool threaded);
+
+// FNV-1a (64 bit) of `text` as 16 hex digits: a stable, short stand-in for
+// a long name in a file name (lockfile's hash(path)).
+std::string HashHex(std::string_view text);
 
 // Reads a small file whole (at most `limit` bytes), through os.
 StatusOr<std::string> ReadSmallFile(Os& os, const std::string& path,
