@@ -201,16 +201,16 @@ class LeaseMechanism final : public Mechanism {
   }
 
   OwnerRecord NewRecord() const {
-    return OwnerRecord{self_.host,  self_.boot,        self_.pidns,
-                       self_.pid,   self_.start,       NextLeaseSerial(),
+    return OwnerRecord{self_.host,      self_.boot,  self_.pidns,
+                       self_.pid,       self_.start, NextLeaseSerial(),
                        /*generation=*/0};
   }
 
   void Hold(Created lock) {
     Held held{std::move(lock), nullptr};
-    held.heartbeat = std::make_unique<LeaseHeartbeat>(
-        os_, held.lock.fd.get(), lock_path_, held.lock.record,
-        timing_.heartbeat);
+    held.heartbeat =
+        std::make_unique<LeaseHeartbeat>(os_, held.lock.fd.get(), lock_path_,
+                                         held.lock.record, timing_.heartbeat);
     held_ = std::move(held);
   }
 
@@ -276,20 +276,18 @@ ImplInfo LeaseInfo(const LeaseTiming& timing) {
           "PID namespace, PID, start time) to PATH.lock, link-count checked; "
           "a heartbeat thread refreshes the lease; stale holders are broken "
           "by a claimed, re-checked rename",
-      .features = {Feature::kBlocking, Feature::kNonblocking,
-                   Feature::kTimeout, Feature::kIsLocked, Feature::kIAmLocking,
-                   Feature::kBreak, Feature::kStaleRecovery,
-                   Feature::kThreads},
+      .features = {Feature::kBlocking, Feature::kNonblocking, Feature::kTimeout,
+                   Feature::kIsLocked, Feature::kIAmLocking, Feature::kBreak,
+                   Feature::kStaleRecovery, Feature::kThreads},
       .ownership = Ownership::kOpenFile,
       .nfs_safe = true,
       .wait_policy = "inotify + backoff 1..50 ms",
       .stale_bound = timing.StaleBound(),
       .failpoints = {"lease/after_temp_file", "lease/after_link_before_count",
-                     "lease/after_count_before_unlink_temp",
-                     "lease/heartbeat", "lease/release_after_stop",
-                     "lease/release_after_rename", "lease/break_after_claim",
-                     "lease/break_after_rename", "lease/break_after_verify",
-                     "lease/probe_written"},
+                     "lease/after_count_before_unlink_temp", "lease/heartbeat",
+                     "lease/release_after_stop", "lease/release_after_rename",
+                     "lease/break_after_claim", "lease/break_after_rename",
+                     "lease/break_after_verify", "lease/probe_written"},
   };
 }
 

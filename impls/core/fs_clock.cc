@@ -13,8 +13,8 @@ std::int64_t DiffNanos(const struct timespec& a, const struct timespec& b) {
   constexpr std::int64_t kMaxSeconds =
       std::numeric_limits<std::int64_t>::max() / 1000000000 - 1;
   // Computed in long double to avoid overflow of tv_sec differences.
-  long double seconds = static_cast<long double>(a.tv_sec) -
-                        static_cast<long double>(b.tv_sec);
+  long double seconds =
+      static_cast<long double>(a.tv_sec) - static_cast<long double>(b.tv_sec);
   if (seconds > kMaxSeconds) return std::numeric_limits<std::int64_t>::max();
   if (seconds < -kMaxSeconds) return std::numeric_limits<std::int64_t>::min();
   return static_cast<std::int64_t>(seconds) * 1000000000 +
@@ -29,9 +29,9 @@ FsClock::FsClock(Os& os, std::string probe_path,
 StatusOr<struct timespec> FsClock::Now(Mode mode) {
   const auto now = std::chrono::steady_clock::now();
   if (mode == Mode::kEstimate && last_ && now - last_->taken <= max_age_) {
-    auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       now - last_->taken)
-                       .count();
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_->taken)
+            .count();
     struct timespec t = last_->fs_time;
     t.tv_sec += static_cast<time_t>(elapsed / 1000000000);
     t.tv_nsec += static_cast<long>(elapsed % 1000000000);

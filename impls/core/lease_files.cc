@@ -15,7 +15,8 @@ std::uint64_t NextLeaseSerial() {
 }
 
 bool Observed::Unchanged(const Observed& o) const {
-  return exists && o.exists && SameInode(st, o.st) && st.st_size == o.st.st_size &&
+  return exists && o.exists && SameInode(st, o.st) &&
+         st.st_size == o.st.st_size &&
          st.st_mtim.tv_sec == o.st.st_mtim.tv_sec &&
          st.st_mtim.tv_nsec == o.st.st_mtim.tv_nsec && content == o.content;
 }
@@ -27,8 +28,8 @@ LeaseFiles::LeaseFiles(Os& os, std::string lock_path)
 
 std::string LeaseFiles::SideName(const ProcessIdentity& self,
                                  std::string_view tag) {
-  std::string who = HashHex(self.host + "/" + self.boot + "/" +
-                            std::to_string(self.pidns));
+  std::string who =
+      HashHex(self.host + "/" + self.boot + "/" + std::to_string(self.pidns));
   return DirectoryOf(lock_path_) + "/.lease." + lock_hash_ + "." + who + "." +
          std::to_string(self.pid) + "." + std::to_string(os_.Gettid()) + "." +
          std::to_string(NextLeaseSerial()) + "." + std::string(tag);
@@ -67,8 +68,7 @@ StatusOr<std::optional<Created>> LeaseFiles::CreateByLink(
     const ProcessIdentity& self, const std::string& target,
     const OwnerRecord& record) {
   const std::string temp = SideName(self, "tmp");
-  StatusOr<UniqueFd> fd =
-      OpenLockFile(os_, temp, O_CREAT | O_EXCL | O_RDWR);
+  StatusOr<UniqueFd> fd = OpenLockFile(os_, temp, O_CREAT | O_EXCL | O_RDWR);
   if (!fd.ok()) return fd.status();
   // The record is complete before the link, so a lock file never exists
   // without it (unless another client has not seen the data yet, on NFS:

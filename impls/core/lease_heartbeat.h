@@ -50,7 +50,7 @@ class LeaseHeartbeat {
   const std::chrono::milliseconds period_;
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
+  bool stop_ = false;   // guarded by mu_
   std::thread thread_;  // last: starts after everything above is set
 };
 

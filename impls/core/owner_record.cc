@@ -47,8 +47,8 @@ std::optional<std::string_view> Field(std::string_view line,
 }  // namespace
 
 bool OwnerRecord::SameInstance(const OwnerRecord& o) const {
-  return host == o.host && boot == o.boot && pidns == o.pidns &&
-         pid == o.pid && start == o.start && serial == o.serial;
+  return host == o.host && boot == o.boot && pidns == o.pidns && pid == o.pid &&
+         start == o.start && serial == o.serial;
 }
 
 std::string SanitizeHostName(std::string_view name) {

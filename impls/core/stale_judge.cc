@@ -100,8 +100,9 @@ Judgement StaleJudge::JudgeByWatching(const struct stat& st,
     watched_ = Watched{st.st_dev, st.st_ino, st.st_size, st.st_mtim, hash, now};
   }
   if (now - watched_->since > timing_.lease) {
-    return {true, "mtime in the future, and unchanged for longer than the "
-                  "lease"};
+    return {true,
+            "mtime in the future, and unchanged for longer than the "
+            "lease"};
   }
   return {false, "mtime in the future: watching it for one lease"};
 }

@@ -1,0 +1,602 @@
+// Tests of lease.cc against the faults of issue 6, with real files, real
+// processes, real threads, and an Os wrapper only where another host, a
+// paused step or a skewed clock must be simulated:
+//   - the owner record; nothing left behind;
+//   - a dead PID on this host is broken at once, also after a crash at each
+//     acquire failpoint; a live unrelated process with the holder's PID
+//     (PID reuse) is not the holder;
+//   - another hostname: a fresh lease is respected, an expired one broken;
+//     a live remote holder keeps its lease by its heartbeat (also with
+//     whole-second mtimes); the local wall clock is never consulted;
+//   - another PID namespace (a real one, by unshare, when privileged);
+//   - garbage, empty, truncated and huge owner files; mtimes in the future
+//     and long ago;
+//   - two breakers at once: exactly one wins; a breaker paused mid-break;
+//     a holder refreshing while it is being broken;
+//   - a holder paused past its lease loses it (the lease's assumption);
+//   - symlinks and FIFOs at the lock path are refused, never followed.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "impls/core/owner_record.h"
+#include "impls/core/process_identity.h"
+#include "impls/lease_test_helper.h"
+#include "impls/polling_lock_test_helper.h"
+#include "impls/testing/test_dirs.h"
+#include "lockstress/registry.h"
+
+namespace lockstress::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+constexpr char kImpl[] = "lease";
+
+// Another host (its own hostname), optionally pausing at one failpoint until
+// Resume(), and counting wall-clock reads.
+class TestOs final : public OsWrapper {
+ public:
+  explicit TestOs(std::string host = "", std::string pause_at = "")
+      : OsWrapper(&Os::Default()),
+        host_(std::move(host)),
+        pause_at_(std::move(pause_at)) {}
+  ~TestOs() override { Resume(); }
+
+  int Gethostname(char* name, size_t len) override {
+    if (host_.empty()) return target()->Gethostname(name, len);
+    std::snprintf(name, len, "%s", host_.c_str());
+    return 0;
+  }
+  struct timespec WallClock() override {
+    ++wall_clock_reads;
+    struct timespec t = target()->WallClock();
+    t.tv_sec += 365 * 24 * 3600;  // a year ahead: must not matter
+    return t;
+  }
+  int Fstat(int fd, struct stat* st) override {
+    int r = target()->Fstat(fd, st);
+    if (whole_seconds) st->st_mtim.tv_nsec = 0;
+    return r;
+  }
+  int Lstat(const char* path, struct stat* st) override {
+    int r = target()->Lstat(path, st);
+    if (whole_seconds) st->st_mtim.tv_nsec = 0;
+    return r;
+  }
+  void Failpoint(std::string_view name) override {
+    if (name != pause_at_) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (resumed_) return;
+    reached_ = true;
+    cv_.notify_all();
+    cv_.wait_for(lock, seconds(30), [this] { return resumed_; });
+  }
+  bool WaitReached() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, seconds(20), [this] { return reached_; });
+  }
+  void Resume() {
+    std::lock_guard<std::mutex> lock(mu_);
+    resumed_ = true;
+    cv_.notify_all();
+  }
+
+  std::atomic<int> wall_clock_reads{0};
+  std::atomic<bool> whole_seconds{false};
+
+ private:
+  const std::string host_;
+  const std::string pause_at_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool reached_ = false;
+  bool resumed_ = false;
+};
+
+std::unique_ptr<Lock> MakeLease(const std::string& path, Os* os = nullptr,
+                                LeaseTiming timing = LeaseTiming{}) {
+  LockOptions options;
+  options.path = path;
+  options.os = os;
+  return MakeLeaseLockForTest(options, timing);
+}
+
+// A short lease for tests that wait for one to run out.
+LeaseTiming Short() {
+  LeaseTiming t;
+  t.lease = milliseconds(300);
+  t.heartbeat = milliseconds(50);
+  t.mtime_slack = milliseconds(50);
+  t.probe_max_age = milliseconds(100);
+  return t;
+}
+
+ProcessIdentity Me() { return ReadProcessIdentity(Os::Default()); }
+
+OwnerRecord RecordOf(const ProcessIdentity& id) {
+  return OwnerRecord{id.host, id.boot, id.pidns, id.pid, id.start, 1, 0};
+}
+
+OwnerRecord Elsewhere() {
+  OwnerRecord r = RecordOf(Me());
+  r.host = "elsewhere";
+  return r;
+}
+
+// Sets a file's mtime `offset` from now (the kernel's clock: the same
+// clock a local filesystem stamps with).
+void SetMtime(const std::string& path, std::chrono::seconds offset) {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  struct timespec times[2] = {now, now};
+  times[1].tv_sec += static_cast<time_t>(offset.count());
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+void SetMtimeEpoch(const std::string& path, time_t seconds_since_epoch) {
+  struct timespec times[2] = {{seconds_since_epoch, 0},
+                              {seconds_since_epoch, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+void Seed(const std::string& lock_path, const std::string& content) {
+  ASSERT_TRUE(WriteFile(lock_path, content));
+}
+
+std::vector<std::string> NamesEndingWith(const std::string& dir,
+                                         const std::string& suffix) {
+  std::vector<std::string> out;
+  for (const std::string& name : ListDir(dir)) {
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
+            0) {
+      out.push_back(dir + "/" + name);
+    }
+  }
+  return out;
+}
+
+// A child process that has exited and been reaped: its PID is dead.
+std::pair<pid_t, std::uint64_t> DeadProcess() {
+  TempDir elsewhere;
+  ChildProcess child = ChildProcess::Start("hold", {kImpl, elsewhere.File("x")});
+  if (child.ReadLine() != "acquired") return {0, 0};
+  pid_t pid = child.pid();
+  std::uint64_t start = ReadProcStat(Os::Default(), std::to_string(pid)).start;
+  child.Kill(SIGKILL);
+  (void)child.Wait();
+  return {pid, start};
+}
+
+TEST(LeaseLockTest, InfoDeclaresStaleRecoveryAndEveryFailpoint) {
+  const ImplEntry* entry = FindImpl(kImpl);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_TRUE(entry->info.features.has(Feature::kStaleRecovery));
+  EXPECT_TRUE(entry->info.features.has(Feature::kThreads));
+  EXPECT_TRUE(entry->info.nfs_safe);
+  EXPECT_EQ(entry->info.ownership, Ownership::kOpenFile);
+  EXPECT_EQ(entry->info.stale_bound, LeaseTiming{}.StaleBound());
+  EXPECT_LE(entry->info.stale_bound, milliseconds(5000));  // recovery bound
+  EXPECT_EQ(entry->info.failpoints.size(), 10u);
+  for (const std::string& f : entry->info.failpoints) {
+    EXPECT_EQ(f.rfind("lease/", 0), 0u) << f;
+  }
+  EXPECT_GE(LeaseTiming{}.LongestToleratedPause(), milliseconds(1500));
+}
+
+TEST(LeaseLockTest, LockFileHoldsTheOwnerRecordAndNothingIsLeftBehind) {
+  TempDir dir;
+  auto lock = MakeTestLock(kImpl, dir.File("f"));
+  ASSERT_TRUE(lock->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{"f.lock"});
+  std::optional<OwnerRecord> r =
+      ParseOwnerRecord(ReadFileOrMissing(dir.File("f.lock")));
+  ASSERT_TRUE(r.has_value());
+  ProcessIdentity me = Me();
+  EXPECT_EQ(r->host, me.host);
+  EXPECT_EQ(r->boot, me.boot);
+  EXPECT_EQ(r->pidns, me.pidns);
+  EXPECT_EQ(r->pid, me.pid);
+  EXPECT_EQ(r->start, me.start);
+  EXPECT_TRUE(*lock->IAmLocking());
+  EXPECT_TRUE(lock->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, KilledHolderOnThisHostIsTakenOverAtOnce) {
+  TempDir dir;
+  ChildProcess child = ChildProcess::Start("hold", {kImpl, dir.File("f")});
+  ASSERT_EQ(child.ReadLine(), "acquired");
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  EXPECT_TRUE(*me->IsLocked());
+  child.Kill(SIGKILL);
+  ASSERT_EQ(child.Wait(), 128 + SIGKILL);
+  EXPECT_FALSE(*me->IsLocked());  // a dead holder holds nothing
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, CrashAtEveryAcquireStepLeavesALockOthersTakeOver) {
+  for (const char* failpoint :
+       {"lease/after_temp_file", "lease/after_link_before_count",
+        "lease/after_count_before_unlink_temp"}) {
+    SCOPED_TRACE(failpoint);
+    TempDir dir;
+    ChildProcess child =
+        ChildProcess::Start("crash_at", {kImpl, dir.File("f"), failpoint});
+    ASSERT_EQ(child.Wait(), kChildCrashed);
+    auto me = MakeTestLock(kImpl, dir.File("f"));
+    ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+    EXPECT_TRUE(me->Release().ok());
+  }
+}
+
+TEST(LeaseLockTest, DeadPidOnThisHostIsStale) {
+  TempDir dir;
+  auto [pid, start] = DeadProcess();
+  OwnerRecord r = RecordOf(Me());
+  r.pid = pid;
+  r.start = start;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(r));
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, LiveUnrelatedProcessWithTheHoldersPidIsNotTheHolder) {
+  TempDir dir;
+  // A live process: the holder's PID, reused. Its start time differs from
+  // the one in the record.
+  ChildProcess other = ChildProcess::Start("hold", {kImpl, dir.File("other")});
+  ASSERT_EQ(other.ReadLine(), "acquired");
+  ProcStat ps = ReadProcStat(Os::Default(), std::to_string(other.pid()));
+  ASSERT_EQ(ps.state, ProcStat::State::kRunning);
+  OwnerRecord r = RecordOf(Me());
+  r.pid = other.pid();
+  r.start = ps.start;  // first: the true start time -> that is the holder
+  Seed(dir.File("f.lock"), FormatOwnerRecord(r));
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  r.start = ps.start - 1;  // now: another start time -> PID reuse
+  Seed(dir.File("f.lock"), FormatOwnerRecord(r));
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+  ASSERT_TRUE(other.WriteLine("release"));
+  EXPECT_EQ(other.ReadLine(), "released");
+}
+
+TEST(LeaseLockTest, OtherHostFreshLeaseIsHeldExpiredLeaseIsBroken) {
+  TempDir dir;
+  TestOs os;  // its wall clock is a year ahead: it must not matter
+  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+  auto me = MakeLease(dir.File("f"), &os);
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  EXPECT_TRUE(*me->IsLocked());
+  SetMtime(dir.File("f.lock"), seconds(-10));
+  EXPECT_FALSE(*me->IsLocked());
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+  EXPECT_EQ(os.wall_clock_reads.load(), 0);
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, OtherPidNamespaceIsJudgedByTheLeaseNotByPid) {
+  TempDir dir;
+  auto [pid, start] = DeadProcess();
+  OwnerRecord r = RecordOf(Me());
+  r.pidns += 1;  // that PID means nothing here, dead or alive
+  r.pid = pid;
+  r.start = start;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(r));
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  SetMtime(dir.File("f.lock"), seconds(-10));
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+}
+
+// A holder in a real new PID namespace (it is PID 1 there; our /proc still
+// shows our namespace, where PID 1 is our init). Handshake over two pipes:
+//   test --fork--> middle: unshare(CLONE_NEWPID) ("s" on status: skip)
+//                  middle --fork--> holder (PID 1 inside): acquire;
+//                  holder: "a" (or "e") on status; middle: holder's PID on pid
+//   test: checks, SIGKILLs the holder, waits for its lease to run out.
+TEST(LeaseLockTest, HolderInAnotherPidNamespace) {
+  TempDir dir;
+  int status_pipe[2], pid_pipe[2];
+  ASSERT_EQ(::pipe2(status_pipe, O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(pid_pipe, O_CLOEXEC), 0);
+  pid_t middle = ::fork();
+  ASSERT_GE(middle, 0);
+  if (middle == 0) {
+    if (::unshare(CLONE_NEWPID) != 0) {
+      (void)!::write(status_pipe[1], "s", 1);
+      _exit(0);
+    }
+    pid_t holder = ::fork();
+    if (holder == 0) {
+      auto lock = MakeTestLock(kImpl, dir.File("f"));
+      bool ok = lock->Acquire(Timeout::NonBlocking()).ok();
+      (void)!::write(status_pipe[1], ok ? "a" : "e", 1);
+      ::pause();  // until the test kills it
+      _exit(0);
+    }
+    (void)!::write(pid_pipe[1], &holder, sizeof holder);
+    ::waitpid(holder, nullptr, 0);
+    _exit(0);
+  }
+  ::close(status_pipe[1]);
+  ::close(pid_pipe[1]);
+  char status = 0;
+  bool got = ::read(status_pipe[0], &status, 1) == 1;
+  pid_t holder = 0;
+  if (got && status != 's') {
+    got = ::read(pid_pipe[0], &holder, sizeof holder) == sizeof holder;
+  }
+  ::close(status_pipe[0]);
+  ::close(pid_pipe[0]);
+  if (got && status == 's') {
+    ::waitpid(middle, nullptr, 0);
+    GTEST_SKIP() << "unshare(CLONE_NEWPID) is not permitted here "
+                    "(needs CAP_SYS_ADMIN)";
+  }
+  ASSERT_TRUE(got);
+  ASSERT_EQ(status, 'a');
+  std::optional<OwnerRecord> r =
+      ParseOwnerRecord(ReadFileOrMissing(dir.File("f.lock")));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->pid, 1);  // PID 1 is alive here too, and is not the holder
+  EXPECT_NE(r->pidns, Me().pidns);
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  ::kill(holder, SIGKILL);
+  ASSERT_EQ(::waitpid(middle, nullptr, 0), middle);
+  // Dead, but only its lease can tell: taken over within the stale bound.
+  Status s =
+      me->Acquire(Timeout::After(LeaseTiming{}.StaleBound() + seconds(10)));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(me->Release().ok());
+}
+
+TEST(LeaseLockTest, GarbageEmptyTruncatedAndHugeFilesAreJudgedByTheirLease) {
+  const std::string record = FormatOwnerRecord(Elsewhere());
+  for (const std::string& content :
+       {std::string(""), std::string("garbage\n"), record.substr(0, 40),
+        std::string("\xff\xfe\0\x01", 4), std::string(1 << 20, 'x')}) {
+    SCOPED_TRACE(content.substr(0, 20));
+    TempDir dir;
+    Seed(dir.File("f.lock"), content);
+    auto me = MakeTestLock(kImpl, dir.File("f"));
+    EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+              ErrorKind::kAlreadyLocked);
+    EXPECT_TRUE(*me->IsLocked());
+    SetMtime(dir.File("f.lock"), seconds(-60));
+    ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+    EXPECT_TRUE(me->Release().ok());
+    EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+  }
+}
+
+TEST(LeaseLockTest, AncientMtimeIsStale) {
+  TempDir dir;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+  SetMtimeEpoch(dir.File("f.lock"), 0);
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+}
+
+TEST(LeaseLockTest, FutureMtimeIsStaleAfterOneLeaseUnchanged) {
+  TempDir dir;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+  SetMtime(dir.File("f.lock"), seconds(365 * 24 * 3600));
+  auto me = MakeLease(dir.File("f"), nullptr, Short());
+  // Not "expired" by age (negative), and not trusted for ever either.
+  EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  Status s = me->Acquire(Timeout::After(seconds(20)));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(me->Release().ok());
+}
+
+TEST(LeaseLockTest, LiveRemoteHolderKeepsItsLeaseByHeartbeat) {
+  TempDir dir;
+  TestOs alpha("alpha"), beta("beta");
+  beta.whole_seconds = true;  // coarse mtimes (1 s) must not break it
+  auto holder = MakeLease(dir.File("f"), &alpha);
+  ASSERT_TRUE(holder->Acquire(Timeout::NonBlocking()).ok());
+  auto other = MakeLease(dir.File("f"), &beta);
+  const auto until = std::chrono::steady_clock::now() +
+                     LeaseTiming{}.StaleBound() + milliseconds(500);
+  int tries = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(other->Acquire(Timeout::NonBlocking()).kind(),
+              ErrorKind::kAlreadyLocked);
+    ++tries;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_GT(tries, 10);
+  EXPECT_TRUE(*holder->IAmLocking());
+  EXPECT_TRUE(holder->Release().ok());
+  ASSERT_TRUE(other->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(other->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+// The lease's assumption (docs/lease.md): a holder that stops refreshing for
+// longer than the lease is presumed dead by other hosts. Here its heartbeat
+// is paused; another host takes over; the holder learns at release.
+TEST(LeaseLockTest, HolderPausedPastItsLeaseLosesIt) {
+  TempDir dir;
+  TestOs alpha("alpha", "lease/heartbeat"), beta("beta");
+  auto holder = MakeLease(dir.File("f"), &alpha, Short());
+  ASSERT_TRUE(holder->Acquire(Timeout::NonBlocking()).ok());
+  ASSERT_TRUE(alpha.WaitReached());  // the holder is "paused" from here
+  auto other = MakeLease(dir.File("f"), &beta, Short());
+  Status s = other->Acquire(Timeout::After(seconds(20)));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(*holder->IAmLocking());
+  alpha.Resume();
+  EXPECT_EQ(holder->Release().kind(), ErrorKind::kNotMyLock);
+  EXPECT_TRUE(*other->IAmLocking());  // the new holder's lock is intact
+  EXPECT_TRUE(other->Release().ok());
+}
+
+TEST(LeaseLockTest, ConcurrentBreakersOfOneStaleLockExactlyOneWins) {
+  TempDir dir;
+  constexpr int kBreakers = 4;
+  for (int round = 0; round < 20; ++round) {
+    Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+    SetMtime(dir.File("f.lock"), seconds(-60));
+    std::vector<std::unique_ptr<Lock>> locks;
+    for (int i = 0; i < kBreakers; ++i) {
+      locks.push_back(MakeTestLock(kImpl, dir.File("f")));
+    }
+    std::atomic<int> ready{0}, winners{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kBreakers; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kBreakers) std::this_thread::yield();
+        if (locks[i]->Acquire(Timeout::NonBlocking()).ok()) ++winners;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_EQ(winners.load(), 1) << "round " << round;
+    for (auto& l : locks) {
+      if (*l->IAmLocking()) {
+        EXPECT_TRUE(l->Release().ok());
+      }
+    }
+    EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+  }
+}
+
+// Runs `lock->Acquire(NonBlocking)` in a thread; the Status when joined.
+class AcquireInThread {
+ public:
+  explicit AcquireInThread(Lock* lock)
+      : thread_([this, lock] { status_ = lock->Acquire(Timeout::NonBlocking()); }) {}
+  Status Join() {
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  Status status_;
+  std::thread thread_;
+};
+
+TEST(LeaseLockTest, SecondBreakerWaitsForTheFirstsClaim) {
+  TempDir dir;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+  SetMtime(dir.File("f.lock"), seconds(-60));
+  TestOs slow("", "lease/break_after_claim");
+  auto first = MakeTestLock(kImpl, dir.File("f"), &slow);
+  AcquireInThread breaking(first.get());
+  ASSERT_TRUE(slow.WaitReached());
+  auto second = MakeTestLock(kImpl, dir.File("f"));
+  // The first breaker is alive (this process): its claim is respected.
+  EXPECT_EQ(second->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  slow.Resume();
+  ASSERT_TRUE(breaking.Join().ok());
+  EXPECT_EQ(second->Acquire(Timeout::NonBlocking()).kind(),
+            ErrorKind::kAlreadyLocked);
+  EXPECT_TRUE(first->Release().ok());
+}
+
+TEST(LeaseLockTest, BreakerPausedAfterItsRenameNeverRemovesANewLock) {
+  TempDir dir;
+  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
+  SetMtime(dir.File("f.lock"), seconds(-60));
+  TestOs slow("", "lease/break_after_rename");
+  auto first = MakeTestLock(kImpl, dir.File("f"), &slow);
+  AcquireInThread breaking(first.get());
+  ASSERT_TRUE(slow.WaitReached());
+  // The stale lock is out of the way: a newcomer takes the free path.
+  auto second = MakeTestLock(kImpl, dir.File("f"));
+  ASSERT_TRUE(second->Acquire(Timeout::NonBlocking()).ok());
+  slow.Resume();
+  EXPECT_EQ(breaking.Join().kind(), ErrorKind::kAlreadyLocked);
+  EXPECT_TRUE(*second->IAmLocking());
+  EXPECT_TRUE(second->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, HolderRefreshingWhileBeingBrokenIsPutBack) {
+  for (const char* step : {"lease/break_after_claim", "lease/break_after_rename"}) {
+    SCOPED_TRACE(step);
+    TempDir dir;
+    OwnerRecord r = Elsewhere();
+    Seed(dir.File("f.lock"), FormatOwnerRecord(r));
+    SetMtime(dir.File("f.lock"), seconds(-60));
+    TestOs slow("", step);
+    auto breaker = MakeTestLock(kImpl, dir.File("f"), &slow);
+    AcquireInThread breaking(breaker.get());
+    ASSERT_TRUE(slow.WaitReached());
+    // The holder was alive after all: it refreshes (new generation, fresh
+    // mtime) wherever its file is now.
+    std::vector<std::string> moved = NamesEndingWith(dir.path(), ".broken");
+    std::string where = moved.empty() ? dir.File("f.lock") : moved[0];
+    ++r.generation;
+    int fd = ::open(where.c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0) << where;
+    std::string text = FormatOwnerRecord(r);
+    ASSERT_EQ(::pwrite(fd, text.data(), text.size(), 0),
+              static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    slow.Resume();
+    EXPECT_EQ(breaking.Join().kind(), ErrorKind::kAlreadyLocked);
+    EXPECT_EQ(ReadFileOrMissing(dir.File("f.lock")), text);  // put back
+    EXPECT_EQ(NamesEndingWith(dir.path(), ".broken"),
+              std::vector<std::string>{});
+  }
+}
+
+TEST(LeaseLockTest, SymlinkOrFifoAtTheLockPathIsRefusedAndNeverFollowed) {
+  TempDir dir;
+  ASSERT_TRUE(WriteFile(dir.File("victim"), "precious\n"));
+  SetMtime(dir.File("victim"), seconds(-3600));
+  ASSERT_EQ(::symlink(dir.File("victim").c_str(), dir.File("f.lock").c_str()),
+            0);
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  Status s = me->Acquire(Timeout::After(milliseconds(200)));
+  EXPECT_EQ(s.kind(), ErrorKind::kLockFailed) << s.ToString();
+  EXPECT_NE(s.ToString().find("symbolic link"), std::string::npos);
+  EXPECT_EQ(ReadFileOrMissing(dir.File("victim")), "precious\n");
+  struct stat st {};
+  EXPECT_EQ(::lstat(dir.File("f.lock").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+
+  ASSERT_EQ(::mkfifo(dir.File("g.lock").c_str(), 0644), 0);
+  auto fifo = MakeTestLock(kImpl, dir.File("g"));
+  EXPECT_EQ(fifo->Acquire(Timeout::Forever()).kind(), ErrorKind::kLockFailed);
+}
+
+TEST(LeaseLockTest, ReleaseAfterBreakIsNotLockedOrNotMine) {
+  TempDir dir;
+  CheckReleaseAfterBreak(kImpl, dir, dir.File("f"));
+}
+
+}  // namespace
+}  // namespace lockstress::testing
