@@ -159,8 +159,7 @@ std::vector<std::string> NamesEndingWith(const std::string& dir,
   std::vector<std::string> out;
   for (const std::string& name : ListDir(dir)) {
     if (name.size() >= suffix.size() &&
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
-            0) {
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       out.push_back(dir + "/" + name);
     }
   }
@@ -170,7 +169,8 @@ std::vector<std::string> NamesEndingWith(const std::string& dir,
 // A child process that has exited and been reaped: its PID is dead.
 std::pair<pid_t, std::uint64_t> DeadProcess() {
   TempDir elsewhere;
-  ChildProcess child = ChildProcess::Start("hold", {kImpl, elsewhere.File("x")});
+  ChildProcess child =
+      ChildProcess::Start("hold", {kImpl, elsewhere.File("x")});
   if (child.ReadLine() != "acquired") return {0, 0};
   pid_t pid = child.pid();
   std::uint64_t start = ReadProcStat(Os::Default(), std::to_string(pid)).start;
@@ -495,7 +495,9 @@ TEST(LeaseLockTest, ConcurrentBreakersOfOneStaleLockExactlyOneWins) {
 class AcquireInThread {
  public:
   explicit AcquireInThread(Lock* lock)
-      : thread_([this, lock] { status_ = lock->Acquire(Timeout::NonBlocking()); }) {}
+      : thread_([this, lock] {
+          status_ = lock->Acquire(Timeout::NonBlocking());
+        }) {}
   Status Join() {
     thread_.join();
     return status_;
@@ -544,7 +546,8 @@ TEST(LeaseLockTest, BreakerPausedAfterItsRenameNeverRemovesANewLock) {
 }
 
 TEST(LeaseLockTest, HolderRefreshingWhileBeingBrokenIsPutBack) {
-  for (const char* step : {"lease/break_after_claim", "lease/break_after_rename"}) {
+  for (const char* step :
+       {"lease/break_after_claim", "lease/break_after_rename"}) {
     SCOPED_TRACE(step);
     TempDir dir;
     OwnerRecord r = Elsewhere();

@@ -16,8 +16,10 @@ namespace lockstress {
 namespace {
 
 OwnerRecord Sample() {
-  return OwnerRecord{"build-7", "0f6c1e2a-1b2c-4d5e-8f90-0123456789ab",
-                     4026531836, 1234, 881234, 17, 3};
+  return OwnerRecord{"build-7",  "0f6c1e2a-1b2c-4d5e-8f90-0123456789ab",
+                     4026531836, 1234,
+                     881234,     17,
+                     3};
 }
 
 TEST(OwnerRecordTest, RoundTrips) {
@@ -50,15 +52,22 @@ TEST(OwnerRecordTest, GarbageDoesNotParse) {
     return s;
   };
   for (const std::string& bad : {
-           std::string(""), std::string("garbage"), std::string(1 << 16, 'x'),
-           std::string("\0\0\0", 3), good + "more\n", good + good,
-           replaced("pid 1234", "pid 0"), replaced("pid 1234", "pid -1"),
+           std::string(""),
+           std::string("garbage"),
+           std::string(1 << 16, 'x'),
+           std::string("\0\0\0", 3),
+           good + "more\n",
+           good + good,
+           replaced("pid 1234", "pid 0"),
+           replaced("pid 1234", "pid -1"),
            replaced("pid 1234", "pid 99999999999"),
            replaced("start 881234", "start 1e5"),
            replaced("pidns 4026531836", "pidns 184467440737095516160"),
            replaced("host build-7", "host build 7"),
-           replaced("host build-7", "host "), replaced("boot 0f6c", "boot Xf6c"),
-           replaced("end\n", "END\n"), replaced("lockstress-lease 1", "x"),
+           replaced("host build-7", "host "),
+           replaced("boot 0f6c", "boot Xf6c"),
+           replaced("end\n", "END\n"),
+           replaced("lockstress-lease 1", "x"),
        }) {
     EXPECT_FALSE(ParseOwnerRecord(bad).has_value()) << bad.substr(0, 80);
   }
