@@ -53,6 +53,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "impls/core/fs_clock.h"
@@ -102,7 +103,7 @@ class LeaseMechanism final : public Mechanism {
           files_.CreateByLink(self_, lock_path_, NewRecord());
       if (!made.ok()) return made.status();
       if (!made->has_value()) return TryResult::kBusy;
-      Hold(std::move(**made));
+      if (Status s = Hold(std::move(**made)); !s.ok()) return s;
       return TryResult::kAcquired;
     }
     return TryResult::kBusy;
@@ -124,8 +125,13 @@ class LeaseMechanism final : public Mechanism {
         return Status(ErrorKind::kNotLocked, lock_path_,
                       "the lock was broken: " + lock_path_ + " is gone");
       }
+      // Never leave our record behind, held by a live process that no
+      // longer holds it: the inode was ours a moment ago, so unlink.
+      int rename_errno = errno;
+      held->lock.fd.reset();
+      if (os_.Unlink(lock_path_.c_str()) == 0) return Status::Ok();
       return LockPathError(ErrorKind::kUnlockError, "rename", lock_path_,
-                           errno);
+                           rename_errno);
     }
     os_.Failpoint("lease/release_after_rename");
     struct stat moved {};
@@ -206,12 +212,22 @@ class LeaseMechanism final : public Mechanism {
                        /*generation=*/0};
   }
 
-  void Hold(Created lock) {
+  // Starts the heartbeat; without one (no thread could be made) the lock
+  // is given back at once: a lease nobody refreshes is no lease.
+  Status Hold(Created lock) {
     Held held{std::move(lock), nullptr};
-    held.heartbeat =
-        std::make_unique<LeaseHeartbeat>(os_, held.lock.fd.get(), lock_path_,
-                                         held.lock.record, timing_.heartbeat);
+    try {
+      held.heartbeat =
+          std::make_unique<LeaseHeartbeat>(os_, held.lock.fd.get(), lock_path_,
+                                           held.lock.record, timing_.heartbeat);
+    } catch (const std::system_error& e) {
+      held.lock.fd.reset();
+      files_.RemoveIfOurs(lock_path_, held.lock.st);
+      return PosixError(ErrorKind::kLockFailed, "pthread_create", lock_path_,
+                        e.code().value(), "no heartbeat thread");
+    }
     held_ = std::move(held);
+    return Status::Ok();
   }
 
   Status Retaken() const {

@@ -463,8 +463,8 @@ TEST(LeaseLockTest, HolderPausedPastItsLeaseLosesIt) {
 
 TEST(LeaseLockTest, ConcurrentBreakersOfOneStaleLockExactlyOneWins) {
   TempDir dir;
-  constexpr int kBreakers = 4;
-  for (int round = 0; round < 20; ++round) {
+  constexpr int kBreakers = 8;
+  for (int round = 0; round < 100; ++round) {
     Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
     SetMtime(dir.File("f.lock"), seconds(-60));
     std::vector<std::unique_ptr<Lock>> locks;
@@ -594,6 +594,99 @@ TEST(LeaseLockTest, SymlinkOrFifoAtTheLockPathIsRefusedAndNeverFollowed) {
   ASSERT_EQ(::mkfifo(dir.File("g.lock").c_str(), 0644), 0);
   auto fifo = MakeTestLock(kImpl, dir.File("g"));
   EXPECT_EQ(fifo->Acquire(Timeout::Forever()).kind(), ErrorKind::kLockFailed);
+}
+
+// From failpoint `arm` on ("": at once), the next `count` calls of the
+// system calls named in `calls` (fstat, lstat, link, rename, pwrite;
+// comma-separated) fail with `err`: the crash branch's "fail with an
+// errno", at the unit level.
+class FailAfterOs final : public OsWrapper {
+ public:
+  FailAfterOs(std::string arm, std::string call, int err, int count = 1)
+      : OsWrapper(&Os::Default()),
+        arm_(std::move(arm)),
+        call_(std::move(call)),
+        err_(err),
+        left_(count) {}
+  void Failpoint(std::string_view name) override {
+    if (name == arm_ || arm_.empty()) armed_ = true;
+  }
+  int Fstat(int fd, struct stat* st) override {
+    return Fail("fstat") ? -1 : target()->Fstat(fd, st);
+  }
+  int Lstat(const char* path, struct stat* st) override {
+    return Fail("lstat") ? -1 : target()->Lstat(path, st);
+  }
+  int Link(const char* from, const char* to) override {
+    return Fail("link") ? -1 : target()->Link(from, to);
+  }
+  int Rename(const char* from, const char* to) override {
+    return Fail("rename") ? -1 : target()->Rename(from, to);
+  }
+  ssize_t Pwrite(int fd, const void* buf, size_t n, off_t off) override {
+    return Fail("pwrite") ? -1 : target()->Pwrite(fd, buf, n, off);
+  }
+
+ private:
+  bool Fail(std::string_view call) {
+    if ((!armed_ && !arm_.empty()) || left_ == 0 ||
+        ("," + call_ + ",").find("," + std::string(call) + ",") ==
+            std::string::npos) {
+      return false;
+    }
+    --left_;
+    errno = err_;
+    return true;
+  }
+  const std::string arm_, call_;
+  const int err_;
+  std::atomic<bool> armed_{false};
+  std::atomic<int> left_;
+};
+
+TEST(LeaseLockTest, InjectedErrorsFailCleanlyAndLeaveNoLockBehind) {
+  struct Case {
+    const char* arm;
+    const char* call;
+    int err;
+    int count;
+  };
+  for (const Case& c :
+       {Case{"", "pwrite", ENOSPC, 1},
+        Case{"lease/after_temp_file", "link", EIO, 1},
+        Case{"lease/after_temp_file", "link", EINTR, 1},
+        Case{"lease/after_link_before_count", "fstat,lstat", EIO, 2}}) {
+    SCOPED_TRACE(std::string(c.arm) + " " + c.call);
+    TempDir dir;
+    FailAfterOs os(c.arm, c.call, c.err, c.count);
+    auto me = MakeTestLock(kImpl, dir.File("f"), &os);
+    Status s = me->Acquire(Timeout::NonBlocking());
+    EXPECT_EQ(s.kind(), ErrorKind::kLockFailed) << s.ToString();
+    EXPECT_EQ(s.sys_errno(), c.err) << s.ToString();
+    EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+    auto other = MakeTestLock(kImpl, dir.File("f"));
+    ASSERT_TRUE(other->Acquire(Timeout::NonBlocking()).ok());
+    EXPECT_TRUE(other->Release().ok());
+  }
+}
+
+TEST(LeaseLockTest, FstatFailingAfterTheLinkFallsBackToLstat) {
+  TempDir dir;
+  FailAfterOs os("lease/after_link_before_count", "fstat", EIO, 1);
+  auto me = MakeTestLock(kImpl, dir.File("f"), &os);
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(*me->IAmLocking());
+  EXPECT_TRUE(me->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
+}
+
+TEST(LeaseLockTest, ReleaseWhoseRenameFailsStillRemovesTheLock) {
+  TempDir dir;
+  FailAfterOs os("lease/release_after_stop", "rename", EIO, 1);
+  auto me = MakeTestLock(kImpl, dir.File("f"), &os);
+  ASSERT_TRUE(me->Acquire(Timeout::NonBlocking()).ok());
+  EXPECT_TRUE(me->Release().ok());
+  EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
 }
 
 TEST(LeaseLockTest, ReleaseAfterBreakIsNotLockedOrNotMine) {

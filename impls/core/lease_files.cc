@@ -88,9 +88,14 @@ StatusOr<std::optional<Created>> LeaseFiles::CreateByLink(
     return LockPathError(ErrorKind::kLockFailed, "link", target, link_errno);
   }
   Created made;
-  if (os_.Fstat(fd->get(), &made.st) != 0) {
+  // The count: fstat, else lstat of the side name (the same inode).
+  if (os_.Fstat(fd->get(), &made.st) != 0 &&
+      os_.Lstat(temp.c_str(), &made.st) != 0) {
     int err = errno;
     (void)os_.Unlink(temp.c_str());
+    // A link that succeeded is ours alone; never leave it behind held by
+    // a live process that does not know it holds.
+    if (r == 0) (void)os_.Unlink(target.c_str());
     return LockPathError(ErrorKind::kLockFailed, "fstat", temp, err);
   }
   // The count decides, not link's return value (nfs_link.h).
