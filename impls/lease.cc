@@ -167,12 +167,7 @@ class LeaseMechanism final : public Mechanism {
     return SameInode(now, held_->lock.st);
   }
 
-  Status Break() override {
-    if (os_.Unlink(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kError, "unlink", lock_path_, errno);
-    }
-    return Status::Ok();
-  }
+  Status Break() override { return UnlinkLockEntry(os_, lock_path_); }
 
   std::string WatchDirectory() const override {
     return DirectoryOf(lock_path_);

@@ -498,6 +498,9 @@ class AcquireInThread {
       : thread_([this, lock] {
           status_ = lock->Acquire(Timeout::NonBlocking());
         }) {}
+  ~AcquireInThread() {
+    if (thread_.joinable()) thread_.join();
+  }
   Status Join() {
     thread_.join();
     return status_;
@@ -508,38 +511,52 @@ class AcquireInThread {
   std::thread thread_;
 };
 
+// A stale lock (another host, a minute old) and a breaker paused at
+// `step` in another thread.
+struct PausedBreaker {
+  PausedBreaker(const TempDir& dir, const char* step,
+                const OwnerRecord& record = Elsewhere())
+      : os("", step) {
+    Seed(dir.File("f.lock"), FormatOwnerRecord(record));
+    SetMtime(dir.File("f.lock"), seconds(-60));
+    lock = MakeTestLock(kImpl, dir.File("f"), &os);
+    breaking = std::make_unique<AcquireInThread>(lock.get());
+    reached = os.WaitReached();
+  }
+  ~PausedBreaker() {
+    os.Resume();  // lets the thread finish before it is joined
+    breaking.reset();
+  }
+  TestOs os;
+  std::unique_ptr<Lock> lock;
+  std::unique_ptr<AcquireInThread> breaking;
+  bool reached = false;
+};
+
 TEST(LeaseLockTest, SecondBreakerWaitsForTheFirstsClaim) {
   TempDir dir;
-  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
-  SetMtime(dir.File("f.lock"), seconds(-60));
-  TestOs slow("", "lease/break_after_claim");
-  auto first = MakeTestLock(kImpl, dir.File("f"), &slow);
-  AcquireInThread breaking(first.get());
-  ASSERT_TRUE(slow.WaitReached());
+  PausedBreaker first(dir, "lease/break_after_claim");
+  ASSERT_TRUE(first.reached);
   auto second = MakeTestLock(kImpl, dir.File("f"));
   // The first breaker is alive (this process): its claim is respected.
   EXPECT_EQ(second->Acquire(Timeout::NonBlocking()).kind(),
             ErrorKind::kAlreadyLocked);
-  slow.Resume();
-  ASSERT_TRUE(breaking.Join().ok());
+  first.os.Resume();
+  ASSERT_TRUE(first.breaking->Join().ok());
   EXPECT_EQ(second->Acquire(Timeout::NonBlocking()).kind(),
             ErrorKind::kAlreadyLocked);
-  EXPECT_TRUE(first->Release().ok());
+  EXPECT_TRUE(first.lock->Release().ok());
 }
 
 TEST(LeaseLockTest, BreakerPausedAfterItsRenameNeverRemovesANewLock) {
   TempDir dir;
-  Seed(dir.File("f.lock"), FormatOwnerRecord(Elsewhere()));
-  SetMtime(dir.File("f.lock"), seconds(-60));
-  TestOs slow("", "lease/break_after_rename");
-  auto first = MakeTestLock(kImpl, dir.File("f"), &slow);
-  AcquireInThread breaking(first.get());
-  ASSERT_TRUE(slow.WaitReached());
+  PausedBreaker first(dir, "lease/break_after_rename");
+  ASSERT_TRUE(first.reached);
   // The stale lock is out of the way: a newcomer takes the free path.
   auto second = MakeTestLock(kImpl, dir.File("f"));
   ASSERT_TRUE(second->Acquire(Timeout::NonBlocking()).ok());
-  slow.Resume();
-  EXPECT_EQ(breaking.Join().kind(), ErrorKind::kAlreadyLocked);
+  first.os.Resume();
+  EXPECT_EQ(first.breaking->Join().kind(), ErrorKind::kAlreadyLocked);
   EXPECT_TRUE(*second->IAmLocking());
   EXPECT_TRUE(second->Release().ok());
   EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{});
@@ -551,12 +568,8 @@ TEST(LeaseLockTest, HolderRefreshingWhileBeingBrokenIsPutBack) {
     SCOPED_TRACE(step);
     TempDir dir;
     OwnerRecord r = Elsewhere();
-    Seed(dir.File("f.lock"), FormatOwnerRecord(r));
-    SetMtime(dir.File("f.lock"), seconds(-60));
-    TestOs slow("", step);
-    auto breaker = MakeTestLock(kImpl, dir.File("f"), &slow);
-    AcquireInThread breaking(breaker.get());
-    ASSERT_TRUE(slow.WaitReached());
+    PausedBreaker breaker(dir, step, r);
+    ASSERT_TRUE(breaker.reached);
     // The holder was alive after all: it refreshes (new generation, fresh
     // mtime) wherever its file is now.
     std::vector<std::string> moved = NamesEndingWith(dir.path(), ".broken");
@@ -568,8 +581,8 @@ TEST(LeaseLockTest, HolderRefreshingWhileBeingBrokenIsPutBack) {
     ASSERT_EQ(::pwrite(fd, text.data(), text.size(), 0),
               static_cast<ssize_t>(text.size()));
     ::close(fd);
-    slow.Resume();
-    EXPECT_EQ(breaking.Join().kind(), ErrorKind::kAlreadyLocked);
+    breaker.os.Resume();
+    EXPECT_EQ(breaker.breaking->Join().kind(), ErrorKind::kAlreadyLocked);
     EXPECT_EQ(ReadFileOrMissing(dir.File("f.lock")), text);  // put back
     EXPECT_EQ(NamesEndingWith(dir.path(), ".broken"),
               std::vector<std::string>{});

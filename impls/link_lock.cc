@@ -167,12 +167,7 @@ class LinkMechanism final : public Mechanism {
     return SameInode(mine, lock) && mine.st_nlink == 2;
   }
 
-  Status Break() override {
-    if (os_.Unlink(lock_path_.c_str()) != 0 && errno != ENOENT) {
-      return LockPathError(ErrorKind::kError, "unlink", lock_path_, errno);
-    }
-    return Status::Ok();
-  }
+  Status Break() override { return UnlinkLockEntry(os_, lock_path_); }
 
   std::string WatchDirectory() const override {
     return DirectoryOf(lock_path_);

@@ -42,4 +42,11 @@ Status RemoveOwnerThenLock(Os& os, const std::string& owner_file,
   return Status::Ok();
 }
 
+Status UnlinkLockEntry(Os& os, const std::string& lock_path) {
+  if (os.Unlink(lock_path.c_str()) != 0 && errno != ENOENT) {
+    return LockPathError(ErrorKind::kError, "unlink", lock_path, errno);
+  }
+  return Status::Ok();
+}
+
 }  // namespace lockstress

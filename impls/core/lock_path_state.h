@@ -43,6 +43,10 @@ Status RemoveOwnerThenLock(Os& os, const std::string& owner_file,
                            const std::string& lock_path,
                            bool lock_is_directory);
 
+// break_lock for a lock that is one directory entry: unlink(2) it (never
+// followed: unlink removes a symlink itself); a missing entry is fine.
+Status UnlinkLockEntry(Os& os, const std::string& lock_path);
+
 }  // namespace lockstress
 
 #endif  // LOCKSTRESS_IMPLS_CORE_LOCK_PATH_STATE_H_
