@@ -50,7 +50,9 @@
 // dead at once (its PID is gone, a zombie, or another process); anywhere
 // else its lease runs out: stale_recovery within LeaseTiming::StaleBound().
 #include <cerrno>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -311,8 +313,15 @@ const ImplInfo& DefaultLeaseInfo() {
 
 std::unique_ptr<Lock> MakeLeaseLockForTest(const LockOptions& options,
                                            const LeaseTiming& timing) {
-  // Leaked on purpose: the object refers to its ImplInfo; tests make few.
-  const ImplInfo* info = new ImplInfo(LeaseInfo(timing));
+  // The object refers to its ImplInfo, so every one made stays alive in
+  // this list (tests make a few); std::list never moves its elements.
+  static std::mutex mu;
+  static auto* const infos = new std::list<ImplInfo>;
+  const ImplInfo* info;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    info = &infos->emplace_back(LeaseInfo(timing));
+  }
   return MakeLockObject<LeaseMechanism>(*info, options, options.path + ".lock",
                                         timing);
 }

@@ -45,8 +45,12 @@ struct LeaseTiming {
   // The coarsest mtime granularity tolerated (1 s: ext3, some NFS
   // servers). Mtimes this far ahead of the probe are still "now".
   std::chrono::milliseconds mtime_slack{1000};
-  // A probe older than this is not extrapolated (fs_clock.h).
-  std::chrono::milliseconds probe_max_age{1000};
+  // A probe older than this is not extrapolated (fs_clock.h). Long is
+  // safe: the extrapolation only ever says "surely fresh"; a lock is
+  // declared stale only after a fresh probe. A forward jump of the
+  // filesystem's clock delays a takeover by at most this much; rate
+  // differences (NTP slews <= 500 ppm) are milliseconds.
+  std::chrono::milliseconds probe_max_age{10000};
 
   // The longest a holder may stop (SIGSTOP, swap, VM pause) without losing
   // a lease judged from another host: lease - heartbeat - mtime_slack.
