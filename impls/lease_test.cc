@@ -8,7 +8,8 @@
 //   - another hostname: a fresh lease is respected, an expired one broken;
 //     a live remote holder keeps its lease by its heartbeat (also with
 //     whole-second mtimes); the local wall clock is never consulted;
-//   - another PID namespace (a real one, by unshare, when privileged);
+//   - another PID namespace and another UTS namespace with its own
+//     hostname (real ones, by unshare, when privileged);
 //   - garbage, empty, truncated and huge owner files; mtimes in the future
 //     and long ago;
 //   - two breakers at once: exactly one wins; a breaker paused mid-break;
@@ -313,64 +314,109 @@ TEST(LeaseLockTest, OtherPidNamespaceIsJudgedByTheLeaseNotByPid) {
   EXPECT_TRUE(me->Release().ok());
 }
 
-// A holder in a real new PID namespace (it is PID 1 there; our /proc still
-// shows our namespace, where PID 1 is our init). Handshake over two pipes:
-//   test --fork--> middle: unshare(CLONE_NEWPID) ("s" on status: skip)
-//                  middle --fork--> holder (PID 1 inside): acquire;
-//                  holder: "a" (or "e") on status; middle: holder's PID on pid
-//   test: checks, SIGKILLs the holder, waits for its lease to run out.
+// A holder in real new namespaces (`flags`: CLONE_NEWPID, CLONE_NEWUTS),
+// with `hostname` when given. Handshake over two pipes:
+//   test --fork--> middle: unshare(flags) ("s" on status: not permitted)
+//                  middle --fork--> holder (PID 1 in a new PID namespace;
+//                  our /proc still shows ours): sethostname, acquire;
+//                  holder: "a" (or "e") on status; middle: holder's PID
+//   test: checks, SIGKILLs the holder, reaps the middle.
+struct NamespacedHolder {
+  pid_t middle = -1;
+  pid_t holder = -1;
+  char status = 0;  // 'a' acquired, 'e' failed, 's' not permitted, 0 lost
+
+  NamespacedHolder(int flags, const std::string& hostname,
+                   const std::string& path) {
+    int status_pipe[2], pid_pipe[2];
+    if (::pipe2(status_pipe, O_CLOEXEC) != 0) return;
+    if (::pipe2(pid_pipe, O_CLOEXEC) != 0) return;
+    middle = ::fork();
+    if (middle == 0) {
+      if (::unshare(flags) != 0 ||
+          (!hostname.empty() &&
+           ::sethostname(hostname.data(), hostname.size()) != 0)) {
+        (void)!::write(status_pipe[1], "s", 1);
+        _exit(0);
+      }
+      pid_t h = ::fork();
+      if (h == 0) {
+        auto lock = MakeTestLock(kImpl, path);
+        bool ok = lock->Acquire(Timeout::NonBlocking()).ok();
+        (void)!::write(status_pipe[1], ok ? "a" : "e", 1);
+        ::pause();  // until the test kills it
+        _exit(0);
+      }
+      (void)!::write(pid_pipe[1], &h, sizeof h);
+      ::waitpid(h, nullptr, 0);
+      _exit(0);
+    }
+    ::close(status_pipe[1]);
+    ::close(pid_pipe[1]);
+    if (middle > 0 && ::read(status_pipe[0], &status, 1) == 1 &&
+        status != 's' &&
+        ::read(pid_pipe[0], &holder, sizeof holder) != sizeof holder) {
+      status = 0;
+    }
+    ::close(status_pipe[0]);
+    ::close(pid_pipe[0]);
+  }
+  ~NamespacedHolder() {
+    if (holder > 0) ::kill(holder, SIGKILL);
+    if (middle > 0) ::waitpid(middle, nullptr, 0);
+  }
+};
+
+// The holder is PID 1 of a new PID namespace; PID 1 is alive here too (our
+// init) and is not the holder.
 TEST(LeaseLockTest, HolderInAnotherPidNamespace) {
   TempDir dir;
-  int status_pipe[2], pid_pipe[2];
-  ASSERT_EQ(::pipe2(status_pipe, O_CLOEXEC), 0);
-  ASSERT_EQ(::pipe2(pid_pipe, O_CLOEXEC), 0);
-  pid_t middle = ::fork();
-  ASSERT_GE(middle, 0);
-  if (middle == 0) {
-    if (::unshare(CLONE_NEWPID) != 0) {
-      (void)!::write(status_pipe[1], "s", 1);
-      _exit(0);
-    }
-    pid_t holder = ::fork();
-    if (holder == 0) {
-      auto lock = MakeTestLock(kImpl, dir.File("f"));
-      bool ok = lock->Acquire(Timeout::NonBlocking()).ok();
-      (void)!::write(status_pipe[1], ok ? "a" : "e", 1);
-      ::pause();  // until the test kills it
-      _exit(0);
-    }
-    (void)!::write(pid_pipe[1], &holder, sizeof holder);
-    ::waitpid(holder, nullptr, 0);
-    _exit(0);
-  }
-  ::close(status_pipe[1]);
-  ::close(pid_pipe[1]);
-  char status = 0;
-  bool got = ::read(status_pipe[0], &status, 1) == 1;
-  pid_t holder = 0;
-  if (got && status != 's') {
-    got = ::read(pid_pipe[0], &holder, sizeof holder) == sizeof holder;
-  }
-  ::close(status_pipe[0]);
-  ::close(pid_pipe[0]);
-  if (got && status == 's') {
-    ::waitpid(middle, nullptr, 0);
+  NamespacedHolder h(CLONE_NEWPID, "", dir.File("f"));
+  if (h.status == 's') {
     GTEST_SKIP() << "unshare(CLONE_NEWPID) is not permitted here "
                     "(needs CAP_SYS_ADMIN)";
   }
-  ASSERT_TRUE(got);
-  ASSERT_EQ(status, 'a');
+  ASSERT_EQ(h.status, 'a');
   std::optional<OwnerRecord> r =
       ParseOwnerRecord(ReadFileOrMissing(dir.File("f.lock")));
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->pid, 1);  // PID 1 is alive here too, and is not the holder
+  EXPECT_EQ(r->pid, 1);
   EXPECT_NE(r->pidns, Me().pidns);
   auto me = MakeTestLock(kImpl, dir.File("f"));
   EXPECT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
             ErrorKind::kAlreadyLocked);
-  ::kill(holder, SIGKILL);
-  ASSERT_EQ(::waitpid(middle, nullptr, 0), middle);
+  ::kill(h.holder, SIGKILL);
   // Dead, but only its lease can tell: taken over within the stale bound.
+  Status s =
+      me->Acquire(Timeout::After(LeaseTiming{}.StaleBound() + seconds(10)));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(me->Release().ok());
+}
+
+// Another "host": a UTS namespace with its own hostname (same kernel, same
+// PIDs). Its live holder keeps the lock by its heartbeat for longer than a
+// lease; once killed, its lease runs out.
+TEST(LeaseLockTest, HolderInAnotherUtsNamespaceWithItsOwnHostname) {
+  TempDir dir;
+  NamespacedHolder h(CLONE_NEWUTS, "lease-test-other-host", dir.File("f"));
+  if (h.status == 's') {
+    GTEST_SKIP() << "unshare(CLONE_NEWUTS) is not permitted here "
+                    "(needs CAP_SYS_ADMIN)";
+  }
+  ASSERT_EQ(h.status, 'a');
+  std::optional<OwnerRecord> r =
+      ParseOwnerRecord(ReadFileOrMissing(dir.File("f.lock")));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->host, "lease-test-other-host");
+  auto me = MakeTestLock(kImpl, dir.File("f"));
+  const auto until =
+      std::chrono::steady_clock::now() + LeaseTiming{}.lease + seconds(1);
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(me->Acquire(Timeout::NonBlocking()).kind(),
+              ErrorKind::kAlreadyLocked);
+    std::this_thread::sleep_for(milliseconds(200));
+  }
+  ::kill(h.holder, SIGKILL);
   Status s =
       me->Acquire(Timeout::After(LeaseTiming{}.StaleBound() + seconds(10)));
   ASSERT_TRUE(s.ok()) << s.ToString();
