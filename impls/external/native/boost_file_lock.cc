@@ -49,9 +49,7 @@ class BoostFileLock final : public AdapterLock {
       : AdapterLock(info, o.path, o.path) {}
 
   Status Acquire(Timeout timeout) override { return Take(timeout, false); }
-  Status AcquireShared(Timeout timeout) override {
-    return Take(timeout, true);
-  }
+  Status AcquireShared(Timeout timeout) override { return Take(timeout, true); }
 
   Status Release() override {
     if (Status opened = Open(ErrorKind::kUnlockError); !opened.ok()) {
@@ -94,8 +92,9 @@ class BoostFileLock final : public AdapterLock {
         return Status(ErrorKind::kAlreadyLocked, path(),
                       "try_lock returned false");
       }
-      return Status(ErrorKind::kLockTimeout, path(),
-                    "try_lock_for(" + timeout.ToString() + " s) returned false");
+      return Status(
+          ErrorKind::kLockTimeout, path(),
+          "try_lock_for(" + timeout.ToString() + " s) returned false");
     } catch (const bip::interprocess_exception& e) {
       return Failure(ErrorKind::kLockFailed, shared ? "lock_sharable" : "lock",
                      e);
@@ -137,8 +136,9 @@ const ImplInfo& BoostFileLockInfo() {
                    Feature::kThreads},
       .ownership = Ownership::kProcess,
       .nfs_safe = false,
-      .wait_policy = "lock(): kernel wait; try_lock_for(): try_lock polled "
-                     "with spin-then-yield",
+      .wait_policy =
+          "lock(): kernel wait; try_lock_for(): try_lock polled "
+          "with spin-then-yield",
       .stale_bound = std::chrono::milliseconds(0),
       .failpoints = {}};
   return *info;

@@ -91,9 +91,7 @@ class FlockToolLock final : public AdapterLock {
       : AdapterLock(info, o.path, o.path) {}
 
   Status Acquire(Timeout timeout) override { return Take(timeout, false); }
-  Status AcquireShared(Timeout timeout) override {
-    return Take(timeout, true);
-  }
+  Status AcquireShared(Timeout timeout) override { return Take(timeout, true); }
 
   Status Release() override {
     if (holders_.empty()) {

@@ -50,9 +50,9 @@ class LiblockfileLock final : public AdapterLock {
     errno = 0;
     int code = lockfile_create(lock_path().c_str(), 0, L_PID);
     int err = errno;
-    return LockfileCreateStatus(code, timeout, "lockfile_create", path(),
-                                code == L_SUCCESS || code == L_MAXTRYS ? 0
-                                                                       : err);
+    return LockfileCreateStatus(
+        code, timeout, "lockfile_create", path(),
+        code == L_SUCCESS || code == L_MAXTRYS ? 0 : err);
   }
   Status Release() override {
     return Remove(ErrorKind::kUnlockError, "release");

@@ -61,9 +61,11 @@ Status LockfileCreateStatus(int code, const Timeout& timeout,
     case kLManLock:
       return failed(ErrorKind::kLockFailed, "cannot set a mandatory lock");
     case kLOrphaned:
-      return failed(ErrorKind::kLockFailed, "L_PPID given but the parent is gone");
+      return failed(ErrorKind::kLockFailed,
+                    "L_PPID given but the parent is gone");
     case kLRmStale:
-      return failed(ErrorKind::kLockFailed, "failed to remove a stale lock file");
+      return failed(ErrorKind::kLockFailed,
+                    "failed to remove a stale lock file");
     case kLError:
       return failed(ErrorKind::kLockError, "unknown error");
     default:

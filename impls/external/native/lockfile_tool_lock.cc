@@ -93,9 +93,9 @@ class LockfileToolLock final : public AdapterLock {
     StatusOr<ToolExit> exit = ToolProcess::Run(tool_.remove(path()), path());
     if (!exit.ok()) return exit.status();
     if (exit->ok()) return Status::Ok();
-    return Status(kind, path(),
-                  why + ": " + tool_.remove(path()).at(0) + " " +
-                      exit->ToString());
+    return Status(
+        kind, path(),
+        why + ": " + tool_.remove(path()).at(0) + " " + exit->ToString());
   }
 
   const LockfileTool& tool_;

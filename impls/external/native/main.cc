@@ -29,7 +29,8 @@ int Usage(std::string_view why) {
 }
 
 int List() {
-  for (const lockstress::ImplEntry& e : lockstress::native::AllNativeAdapters()) {
+  for (const lockstress::ImplEntry& e :
+       lockstress::native::AllNativeAdapters()) {
     std::cout << e.info.name << " " << e.info.features.ToString() << " "
               << e.info.model << "\n";
   }

@@ -14,7 +14,8 @@ namespace lockstress::native {
 std::string ToolExit::ToString() const {
   if (signal != 0) {
     const char* name = sigabbrev_np(signal);
-    return std::string("killed by SIG") + (name ? name : std::to_string(signal));
+    return std::string("killed by SIG") +
+           (name ? name : std::to_string(signal));
   }
   return "exit " + std::to_string(code);
 }
@@ -54,7 +55,8 @@ StatusOr<std::unique_ptr<ToolProcess>> ToolProcess::Start(
   }
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();

@@ -71,10 +71,16 @@ AdapterRun RunAdapter(const std::string& dir, const std::string& adapter,
                       std::uint64_t seed) {
   AdapterRun run;
   std::vector<std::string> argv_s = {
-      LOCKSTRESS_CLI, "run",          "--driver",
+      LOCKSTRESS_CLI,
+      "run",
+      "--driver",
       "'" + std::string(LOCKSTRESS_NATIVE_DRIVER) + "' --adapter " + adapter,
-      "--out",        dir + "/run",   "--dir",
-      dir,            "--seed",       std::to_string(seed)};
+      "--out",
+      dir + "/run",
+      "--dir",
+      dir,
+      "--seed",
+      std::to_string(seed)};
   for (const std::string& s : scenarios) {
     argv_s.push_back("--scenario");
     argv_s.push_back(std::string(LOCKSTRESS_SOURCE_DIR) +
@@ -103,8 +109,7 @@ AdapterRun RunAdapter(const std::string& dir, const std::string& adapter,
   ::close(log_fd);
   EXPECT_EQ(rc, 0) << "posix_spawn " << LOCKSTRESS_CLI;
   if (rc != 0) return run;
-  bool ended =
-      WaitUntil(pid, std::chrono::steady_clock::now() + kRunDeadline);
+  bool ended = WaitUntil(pid, std::chrono::steady_clock::now() + kRunDeadline);
   if (!ended) ::kill(-pid, SIGKILL);  // the CLI and anything it left
   int status = 0;
   ::waitpid(pid, &status, 0);
