@@ -3,13 +3,14 @@
 // implies (lockfile_codes.h, flock_tool_lock.h). The real tools and the
 // library are checked against the same tables in tool_adapters_test and
 // library_adapters_test.
+#include "impls/external/native/lockfile_codes.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 
 #include "impls/external/native/flock_tool_lock.h"
-#include "impls/external/native/lockfile_codes.h"
 
 namespace lockstress::native {
 namespace {
@@ -36,8 +37,8 @@ TEST(LockfileCodes, MaxTrysDependsOnTheWait) {
 }
 
 TEST(LockfileCodes, CreationFailuresAreLockFailed) {
-  for (int code : {kLNameLen, kLTmpLock, kLTmpWrite, kLManLock, kLOrphaned,
-                   kLRmStale}) {
+  for (int code :
+       {kLNameLen, kLTmpLock, kLTmpWrite, kLManLock, kLOrphaned, kLRmStale}) {
     EXPECT_EQ(Kind(code, kTry), ErrorKind::kLockFailed)
         << LockfileCodeName(code);
   }
@@ -50,8 +51,8 @@ TEST(LockfileCodes, UnknownErrorsAreLockError) {
 }
 
 TEST(LockfileCodes, MessageNamesTheCodeAndErrno) {
-  Status s = LockfileCreateStatus(kLTmpLock, kTry, "lockfile_create",
-                                  "/d/x", ENOENT);
+  Status s =
+      LockfileCreateStatus(kLTmpLock, kTry, "lockfile_create", "/d/x", ENOENT);
   EXPECT_EQ(s.path(), "/d/x");
   EXPECT_EQ(s.sys_errno(), ENOENT);
   EXPECT_NE(s.ToString().find("L_TMPLOCK"), std::string::npos) << s.ToString();

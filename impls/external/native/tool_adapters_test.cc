@@ -25,19 +25,20 @@ using testing::AdapterRun;
 using testing::MissingTool;
 using testing::RunAdapter;
 
-#define SKIP_IF_MISSING(tools, package)                        \
-  do {                                                         \
-    std::string why = MissingTool(tools, package);             \
-    if (!why.empty()) GTEST_SKIP() << why;                     \
+#define SKIP_IF_MISSING(tools, package)            \
+  do {                                             \
+    std::string why = MissingTool(tools, package); \
+    if (!why.empty()) GTEST_SKIP() << why;         \
   } while (0)
 
 const std::vector<std::string> kFlock = {"/usr/bin/flock", "/bin/cat"};
 const std::vector<std::string> kDotlockfile = {"/usr/bin/dotlockfile"};
-const std::vector<std::string> kLockfileProgs = {
-    "/usr/bin/lockfile-create", "/usr/bin/lockfile-remove",
-    "/usr/bin/lockfile-check"};
+const std::vector<std::string> kLockfileProgs = {"/usr/bin/lockfile-create",
+                                                 "/usr/bin/lockfile-remove",
+                                                 "/usr/bin/lockfile-check"};
 
-std::unique_ptr<Lock> Make(const std::string& adapter, const std::string& path) {
+std::unique_ptr<Lock> Make(const std::string& adapter,
+                           const std::string& path) {
   // flock-tool writes to pipes of tools that may have ended (lockstress-
   // native-driver ignores SIGPIPE too).
   ::signal(SIGPIPE, SIG_IGN);
@@ -117,10 +118,10 @@ TEST(FlockTool, WhatTheToolCannotDo) {
 TEST(FlockTool, ConformanceScenariosPass) {
   SKIP_IF_MISSING(kFlock, "util-linux");
   lockstress::testing::TempDir dir;
-  AdapterRun run = RunAdapter(dir.path(), "flock-tool",
-                              {"exclusion_nonblocking", "exclusion_threads",
-                               "timeout_not_early", "crash_holder",
-                               "shared_readers"});
+  AdapterRun run =
+      RunAdapter(dir.path(), "flock-tool",
+                 {"exclusion_nonblocking", "exclusion_threads",
+                  "timeout_not_early", "crash_holder", "shared_readers"});
   ASSERT_TRUE(run.exit_code.has_value()) << run.output;
   EXPECT_EQ(*run.exit_code, 0) << run.output;
   EXPECT_EQ(run.Verdict("conformance/exclusion_threads", "mutual_exclusion"),
@@ -153,8 +154,7 @@ TEST(Dotlockfile, ExitCodesAreLockfileCreateCodes) {
   auto lost = Make("dotlockfile", dir.File("missing/mbox"));
   Status s = lost->Acquire(Timeout::NonBlocking());
   EXPECT_EQ(s.kind(), ErrorKind::kLockError) << s.ToString();
-  EXPECT_NE(s.message().find("5 (L_ERROR)"), std::string::npos)
-      << s.ToString();
+  EXPECT_NE(s.message().find("5 (L_ERROR)"), std::string::npos) << s.ToString();
 }
 
 TEST(Dotlockfile, StaleLockOfADeadPidIsTakenOver) {
