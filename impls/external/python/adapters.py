@@ -125,6 +125,15 @@ class LockfileSqlite(LockfileBase):
     NAME = "py-lockfile-sqlite"
     CLASS = "lockfile.sqlitelockfile:SQLiteLockFile"
 
+    def __init__(self, path):
+        # Where mkstemp() puts the per-process database (as TMPDIR would):
+        # beside the lock, so that it goes with the test's directory even
+        # when the driver is killed before the library's atexit unlink.
+        import tempfile
+        if tempfile.tempdir is None:
+            tempfile.tempdir = os.path.dirname(os.path.abspath(path))
+        super().__init__(path)
+
 
 class LockfilePid(LockfileBase):
     """lockfile.pidlockfile.PIDLockFile: PATH made with O_CREAT|O_EXCL,

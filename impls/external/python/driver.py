@@ -22,6 +22,7 @@ Errors, kept apart so that a driver bug never looks like a lock bug:
     harness reports a protocol error, never a verdict.
 """
 
+import atexit
 import os
 import queue
 import re
@@ -156,7 +157,11 @@ class Driver:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if not self.request(line):
                 break
-        os._exit(0)  # end of input or quit: holding objects die with us
+        # End of input or quit: holding objects die with us, but the
+        # libraries' atexit hooks run (lockfile's SQLiteLockFile removes its
+        # database there); os._exit does not wait for handle threads.
+        atexit._run_exitfuncs()
+        os._exit(0)
 
     def request(self, line):
         fields = line.split(" ")
