@@ -72,12 +72,12 @@ ExternalAdapter Load(const toml::table& root, const std::string& stem) {
   // The protocol's handle alphabet: the name is also a directory name.
   static const std::regex kName("[A-Za-z0-9_.-]{1,64}");
   if (!std::regex_match(a.name, kName)) {
-    throw Bad{LineOf(name), "name '" + a.name + "' must match " +
-                                "[A-Za-z0-9_.-]{1,64}"};
+    throw Bad{LineOf(name),
+              "name '" + a.name + "' must match " + "[A-Za-z0-9_.-]{1,64}"};
   }
   if (a.name != stem) {
-    throw Bad{LineOf(name), "name '" + a.name +
-                                "' is not the file's name ('" + stem + "')"};
+    throw Bad{LineOf(name),
+              "name '" + a.name + "' is not the file's name ('" + stem + "')"};
   }
   a.library = String(Required(root, "library"), "library");
   a.command = Strings(Required(root, "command"), "command", false);
@@ -140,13 +140,13 @@ StatusOr<std::vector<ExternalAdapter>> LoadAdapterManifests(
   return out;
 }
 
-std::vector<std::string> ExpandPlaceholders(const std::vector<std::string>& argv,
-                                            const AdapterPaths& paths) {
+std::vector<std::string> ExpandPlaceholders(
+    const std::vector<std::string>& argv, const AdapterPaths& paths) {
   std::vector<std::string> out;
   for (std::string arg : argv) {
-    for (auto [from, to] : {std::pair<std::string_view, const std::string&>{
-                                "{src}", paths.src},
-                            {"{bin}", paths.bin}}) {
+    for (auto [from, to] :
+         {std::pair<std::string_view, const std::string&>{"{src}", paths.src},
+          {"{bin}", paths.bin}}) {
       for (std::size_t at = arg.find(from); at != std::string::npos;
            at = arg.find(from, at + to.size())) {
         arg.replace(at, from.size(), to);

@@ -61,14 +61,14 @@ StatusOr<std::vector<ExternalAdapter>> LoadAdapterManifests(
     const std::string& dir);
 
 // `command` or `available` with {src} and {bin} replaced.
-std::vector<std::string> ExpandPlaceholders(const std::vector<std::string>& argv,
-                                            const AdapterPaths& paths);
+std::vector<std::string> ExpandPlaceholders(
+    const std::vector<std::string>& argv, const AdapterPaths& paths);
 
 // Runs `available` (stdin, stdout, stderr on /dev/null) and waits at most
 // `bound` (then kills it): true when it exited 0.
-bool AdapterInstalled(const ExternalAdapter& adapter, const AdapterPaths& paths,
-                      std::chrono::milliseconds bound = std::chrono::seconds(
-                          10));
+bool AdapterInstalled(
+    const ExternalAdapter& adapter, const AdapterPaths& paths,
+    std::chrono::milliseconds bound = std::chrono::seconds(10));
 
 }  // namespace lockstress
 

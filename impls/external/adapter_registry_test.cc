@@ -124,8 +124,7 @@ TEST(AdapterRegistry, DirectoryIsSortedAndTheFirstBadManifestIsTheError) {
   Write(dir, "zeta", Replace(kGood, "\"good\"", "\"zeta\""));
   Write(dir, "alpha", Replace(kGood, "\"good\"", "\"alpha\""));
   std::ofstream(dir.File("README.md")) << "not a manifest\n";
-  StatusOr<std::vector<ExternalAdapter>> all =
-      LoadAdapterManifests(dir.path());
+  StatusOr<std::vector<ExternalAdapter>> all = LoadAdapterManifests(dir.path());
   ASSERT_TRUE(all.ok()) << all.status().message();
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "alpha");

@@ -49,10 +49,9 @@ TEST_P(AdapterSmoke, GreetsAcquiresReleasesAndQuits) {
   const ExternalAdapter& a = GetParam();
   if (!AdapterInstalled(a, Paths())) GTEST_SKIP() << a.missing;
   testing::TempDir dir;
-  StatusOr<std::unique_ptr<WorkerConnection>> conn =
-      WorkerConnection::Start(ExpandPlaceholders(a.command, Paths()),
-                              dir.File("driver.log"), a.name,
-                              std::chrono::seconds(20));
+  StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
+      ExpandPlaceholders(a.command, Paths()), dir.File("driver.log"), a.name,
+      std::chrono::seconds(20));
   ASSERT_TRUE(conn.ok()) << conn.status().message();
   const protocol::Greeting& g = (*conn)->greeting();
   EXPECT_EQ(g.name, a.name) << a.file;

@@ -22,14 +22,13 @@ bool AdapterInstalled(const ExternalAdapter& adapter, const AdapterPaths& paths,
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null",
-                                     fd == STDIN_FILENO ? O_RDONLY : O_WRONLY,
-                                     0);
+    posix_spawn_file_actions_addopen(
+        &actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
   }
   pid_t pid = -1;
   // posix_spawnp: `available` may name a program on PATH (e.g. "flock").
-  int err = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(),
-                         environ);
+  int err =
+      posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (err != 0) return false;  // no such program: not installed
   auto deadline = std::chrono::steady_clock::now() + bound;

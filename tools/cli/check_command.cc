@@ -93,8 +93,7 @@ int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
       if (c.contains("skipped")) {
         for (const auto& p : c.at("properties")) {
           results.checks.push_back({impl, scenario, p.get<std::string>(),
-                                    "skip", c.at("skipped"), control,
-                                    outside});
+                                    "skip", c.at("skipped"), control, outside});
         }
         continue;
       }

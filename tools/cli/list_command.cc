@@ -33,11 +33,10 @@ int ListAdapters(const AdapterPaths& paths, std::ostream& out,
   for (const ExternalAdapter& a : *adapters) {
     bool installed = AdapterInstalled(a, paths);
     std::string promise = a.outside_promise.ToString();
-    out << fmt::format("{:<30} {:<9} {:<9} {:<16} {}\n",
-                       std::string(kExternalPrefix) + a.name,
-                       installed ? "installed" : "missing",
-                       OwnershipName(a.owner), promise.empty() ? "-" : promise,
-                       a.library);
+    out << fmt::format(
+        "{:<30} {:<9} {:<9} {:<16} {}\n", std::string(kExternalPrefix) + a.name,
+        installed ? "installed" : "missing", OwnershipName(a.owner),
+        promise.empty() ? "-" : promise, a.library);
     if (!installed) out << "    " << a.missing << "\n";
   }
   return 0;

@@ -14,8 +14,7 @@ namespace lockstress::cli {
 // (external:NAME) as installed or missing (with its reason); a bad manifest
 // is an error (file:line, exit 2).
 int RunList(const std::string& what, const std::string& scenarios_dir,
-            const AdapterPaths& adapters, std::ostream& out,
-            std::ostream& err);
+            const AdapterPaths& adapters, std::ostream& out, std::ostream& err);
 
 }  // namespace lockstress::cli
 

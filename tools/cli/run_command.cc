@@ -47,11 +47,9 @@ std::string Flat(std::string s) {
 // The outside adapters asked for: external:NAME (must exist; a missing
 // library is a set-up error naming the manifest's `missing`) and `external`
 // (every installed one; the others are left out with their reason).
-StatusOr<std::vector<Target>> ExternalTargets(const RunOptions& o,
-                                              bool every_installed,
-                                              const std::vector<std::string>&
-                                                  named,
-                                              std::ostream& err) {
+StatusOr<std::vector<Target>> ExternalTargets(
+    const RunOptions& o, bool every_installed,
+    const std::vector<std::string>& named, std::ostream& err) {
   std::vector<Target> out;
   if (!every_installed && named.empty()) return out;
   StatusOr<std::vector<ExternalAdapter>> adapters =
@@ -67,10 +65,9 @@ StatusOr<std::vector<Target>> ExternalTargets(const RunOptions& o,
                   a.outside_promise};
   };
   for (const std::string& name : named) {
-    auto a = std::find_if(adapters->begin(), adapters->end(),
-                          [&](const ExternalAdapter& x) {
-                            return x.name == name;
-                          });
+    auto a =
+        std::find_if(adapters->begin(), adapters->end(),
+                     [&](const ExternalAdapter& x) { return x.name == name; });
     if (a == adapters->end()) {
       return Status(ErrorKind::kError, "",
                     "unknown outside adapter 'external:" + name +
@@ -380,8 +377,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           fmt::format("{} {}: {} ops, pass {} fail {} skip {}", t.label,
                       sc.name, history->events.size(), pass, fail, skip);
       if (unsafe > 0) {
-        line += fmt::format(" unsafe {} (outside the library's promise)",
-                            unsafe);
+        line +=
+            fmt::format(" unsafe {} (outside the library's promise)", unsafe);
       }
       if (tty) {
         // The line is rewritten for the next case; a case with a violation

@@ -148,7 +148,8 @@ class ZcLockfile(Adapter):
     """zc.lockfile.LockFile(path): the constructor takes flock(LOCK_EX |
     LOCK_NB) or raises zc.lockfile.LockError; close() unlocks (a no-op once
     closed). No blocking, no timeout, no queries. Releasing before any
-    LockFile object exists cannot be expressed: NotLocked, without a call.
+    LockFile object exists cannot be expressed: UnlockError, without a call
+    (the library says nothing about who holds the lock).
     Interprocess only: threads are outside its promise."""
     NAME = "py-zc-lockfile"
     FEATURES = ("nonblocking", "stale_recovery", "threads")
@@ -163,7 +164,7 @@ class ZcLockfile(Adapter):
 
     def release(self):
         if self.lock is None:
-            raise Outcome("NotLocked", "no zc.lockfile.LockFile was made on "
+            raise Outcome("UnlockError", "no zc.lockfile.LockFile was made on "
                           "this handle (the API has no release without one)")
         self.call(self.lock.close)
 
@@ -264,11 +265,13 @@ class Fasteners(Adapter):
     timeout) returns False when not acquired; release() raises
     threading.ThreadError when not acquired. The documentation gives
     threading.Lock for threads and this for processes: threads are outside
-    its promise."""
+    its promise. ThreadError on release says only "this object did not
+    acquire it", not whether anybody holds it: UnlockError, the base kind
+    (neither NotLocked nor NotMyLock is claimed for it)."""
     NAME = "py-fasteners"
     FEATURES = ("blocking", "nonblocking", "timeout", "stale_recovery",
                 "threads")
-    ERRORS = (("threading:ThreadError", "NotLocked"),)
+    ERRORS = (("threading:ThreadError", "UnlockError"),)
 
     def __init__(self, path):
         super().__init__(path)
@@ -351,8 +354,8 @@ class OsloLockutils(Adapter):
     application can not collide") and fasteners.InterProcessLock on
     DIR/name. Not acquired (blocking=False): AcquireLockFailedException.
     No timeout, no queries. acquire enters the context, release leaves it;
-    a release with no context entered cannot be expressed: NotLocked,
-    without a call."""
+    a release with no context entered cannot be expressed: UnlockError,
+    without a call (the library says nothing about who holds the lock)."""
     NAME = "py-oslo-lockutils"
     FEATURES = ("blocking", "nonblocking", "stale_recovery", "threads")
     ERRORS = (("oslo_concurrency.lockutils:AcquireLockFailedException",
@@ -372,7 +375,7 @@ class OsloLockutils(Adapter):
 
     def release(self):
         if self.context is None:
-            raise Outcome("NotLocked", "no lockutils.lock() context is open "
+            raise Outcome("UnlockError", "no lockutils.lock() context is open "
                           "on this handle (the API has no release without "
                           "one)")
         context, self.context = self.context, None
