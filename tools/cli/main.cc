@@ -1,7 +1,6 @@
 // lockstress: the command-line tool.
-//   lockstress run [--impl NAME,...|external:NAME|all|external] [--driver
-//   'CMD']...
-//                  [--suite NAME]
+//   lockstress run [--impl NAME,...|external:NAME|all|external]
+//                  [--driver 'CMD']... [--suite NAME]
 //                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
 //                  [--duration S] [--junit FILE] [TOLERANCES]
 //   lockstress list [impls|scenarios|suites]
