@@ -3,9 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <optional>
-#include <regex>
 
 namespace lockstress {
 namespace {
@@ -55,6 +55,15 @@ Ownership Owner(const toml::node& n) {
                            "' is not one of thread, open_file, process, host"};
 }
 
+// [A-Za-z0-9_.-]{1,64}
+bool ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
 ExternalAdapter Load(const toml::table& root, const std::string& stem) {
   static constexpr std::string_view kKeys[] = {
       "name",    "library",         "command", "available",
@@ -70,8 +79,7 @@ ExternalAdapter Load(const toml::table& root, const std::string& stem) {
   const toml::node& name = Required(root, "name");
   a.name = String(name, "name");
   // The protocol's handle alphabet: the name is also a directory name.
-  static const std::regex kName("[A-Za-z0-9_.-]{1,64}");
-  if (!std::regex_match(a.name, kName)) {
+  if (!ValidName(a.name)) {
     throw Bad{LineOf(name),
               "name '" + a.name + "' must match " + "[A-Za-z0-9_.-]{1,64}"};
   }
