@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "lockstress/registry.h"
+
 namespace lockstress {
 namespace {
 
@@ -82,6 +84,11 @@ ExternalAdapter Load(const toml::table& root, const std::string& stem) {
   if (!ValidName(a.name)) {
     throw Bad{LineOf(name),
               "name '" + a.name + "' must match " + "[A-Za-z0-9_.-]{1,64}"};
+  }
+  // One label per target: histories/<name>/ must not mix two locks.
+  if (FindImpl(a.name) != nullptr) {
+    throw Bad{LineOf(name),
+              "name '" + a.name + "' is a built-in implementation's name"};
   }
   if (a.name != stem) {
     throw Bad{LineOf(name),

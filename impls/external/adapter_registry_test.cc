@@ -119,6 +119,16 @@ TEST(AdapterRegistry, BadNamesAreRefused) {
       << a.status().message();
 }
 
+TEST(AdapterRegistry, ABuiltInsNameIsRefused) {
+  testing::TempDir dir;
+  std::string file =
+      Write(dir, "flock", Replace(kGood, "\"good\"", "\"flock\""));
+  StatusOr<ExternalAdapter> a = LoadAdapterManifest(file);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().message(),
+            file + ":1: name 'flock' is a built-in implementation's name");
+}
+
 TEST(AdapterRegistry, DirectoryIsSortedAndTheFirstBadManifestIsTheError) {
   testing::TempDir dir;
   Write(dir, "zeta", Replace(kGood, "\"good\"", "\"zeta\""));
