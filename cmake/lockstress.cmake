@@ -46,8 +46,6 @@ endfunction()
 function(lockstress_tests_in_directory)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   file(GLOB_RECURSE tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
-  # impls/external/native/ registers its own tests (its CMakeLists.txt).
-  list(FILTER tests EXCLUDE REGEX "/external/native/")
   foreach(t ${tests})
     lockstress_test(${t} LIBS ${ARG_LIBS})
   endforeach()

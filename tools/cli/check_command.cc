@@ -88,11 +88,12 @@ int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
       std::string impl = c.at("impl");
       std::string scenario = c.at("scenario");
       bool control = c.value("negative_control", false);
+      bool outside = c.value("outside_promise", false);
       std::chrono::milliseconds stale_bound(c.value("stale_bound_ms", 0));
       if (c.contains("skipped")) {
         for (const auto& p : c.at("properties")) {
           results.checks.push_back({impl, scenario, p.get<std::string>(),
-                                    "skip", c.at("skipped"), control});
+                                    "skip", c.at("skipped"), control, outside});
         }
         continue;
       }
@@ -106,7 +107,10 @@ int RunCheck(const std::string& run_dir, const CheckOptionFlags& flags,
           CheckHistory(*history, impl, scenario,
                        c.at("properties").get<std::vector<std::string>>(),
                        ForImplementation(*options, stale_bound));
-      for (CheckRecord& r : records) r.negative_control = control;
+      for (CheckRecord& r : records) {
+        r.negative_control = control;
+        r.outside_promise = outside;
+      }
       results.checks.insert(results.checks.end(), records.begin(),
                             records.end());
     }

@@ -20,11 +20,37 @@ int ListImpls(std::ostream& out) {
   return 0;
 }
 
+int ListAdapters(const AdapterPaths& paths, std::ostream& out,
+                 std::ostream& err) {
+  StatusOr<std::vector<ExternalAdapter>> adapters =
+      LoadAdapterManifests(paths.manifests);
+  if (!adapters.ok()) {
+    err << "lockstress list: " << adapters.status().message() << "\n";
+    return 2;
+  }
+  out << fmt::format("\n{:<30} {:<9} {:<9} {:<16} {}\n", "OUTSIDE ADAPTER",
+                     "STATUS", "OWNER", "OUTSIDE PROMISE", "LIBRARY");
+  for (const ExternalAdapter& a : *adapters) {
+    bool installed = AdapterInstalled(a, paths);
+    std::string promise = a.outside_promise.ToString();
+    out << fmt::format(
+        "{:<30} {:<9} {:<9} {:<16} {}\n", std::string(kExternalPrefix) + a.name,
+        installed ? "installed" : "missing", OwnershipName(a.owner),
+        promise.empty() ? "-" : promise, a.library);
+    if (!installed) out << "    " << a.missing << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunList(const std::string& what, const std::string& scenarios_dir,
-            std::ostream& out, std::ostream& err) {
-  if (what == "impls") return ListImpls(out);
+            const AdapterPaths& adapters, std::ostream& out,
+            std::ostream& err) {
+  if (what == "impls") {
+    ListImpls(out);
+    return ListAdapters(adapters, out, err);
+  }
   if (what == "suites") {
     for (const std::string& s : ListSuites(scenarios_dir)) out << s << "\n";
     return 0;

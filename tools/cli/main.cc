@@ -1,5 +1,6 @@
 // lockstress: the command-line tool.
-//   lockstress run [--impl NAME,...|all] [--driver 'CMD']... [--suite NAME]
+//   lockstress run [--impl NAME,...|external:NAME|all|external]
+//                  [--driver 'CMD']... [--suite NAME]
 //                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
 //                  [--duration S] [--junit FILE] [TOLERANCES]
 //   lockstress list [impls|scenarios|suites]
@@ -37,6 +38,15 @@ std::string WorkerPath() {
   std::filesystem::path self =
       std::filesystem::read_symlink("/proc/self/exe", ec);
   return (self.parent_path() / "lockstress-worker").string();
+}
+
+// The outside adapters: manifests in impls/external/ of the source tree
+// ($LOCKSTRESS_EXTERNAL overrides the directory); {bin} is where we are.
+lockstress::AdapterPaths Adapters() {
+  const char* env = getenv("LOCKSTRESS_EXTERNAL");
+  std::string src = LOCKSTRESS_SOURCE_DIR;
+  return {env != nullptr ? env : src + "/impls/external", src,
+          std::filesystem::path(WorkerPath()).parent_path().string()};
 }
 
 int SelfCheck(const std::string& dir_option) {
@@ -113,7 +123,9 @@ int main(int argc, char** argv) {
   double duration = 0;
   CLI::App* run =
       app.add_subcommand("run", "Run implementations through scenarios");
-  run->add_option("--impl", impl_list, "NAME,... or all (default: all)");
+  run->add_option("--impl", impl_list,
+                  "NAME,... external:NAME,... all (every built-in), external "
+                  "(every installed outside adapter); default: all");
   run->add_option("--driver", run_options.drivers,
                   "A command that speaks driver protocol v1 (repeatable)");
   run->add_option("--suite", run_options.suite, "Suite (default: conformance)");
@@ -153,8 +165,8 @@ int main(int argc, char** argv) {
   }
 
   if (*list)
-    return lockstress::cli::RunList(list_what, ScenariosDir(), std::cout,
-                                    std::cerr);
+    return lockstress::cli::RunList(list_what, ScenariosDir(), Adapters(),
+                                    std::cout, std::cerr);
   if (*check) {
     return lockstress::cli::RunCheck(check_dir, check_tolerances.Flags(),
                                      std::cout, std::cerr);
@@ -176,6 +188,7 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
+    run_options.adapters = Adapters();
     return lockstress::cli::RunRun(run_options, interrupt, std::cout,
                                    std::cerr);
   }

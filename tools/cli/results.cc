@@ -49,7 +49,7 @@ std::string XmlEscape(const std::string& s) {
 
 bool Results::any_failed() const {
   for (const CheckRecord& c : checks) {
-    if (c.status == "fail" && !c.negative_control) return true;
+    if (c.violation()) return true;
   }
   return false;
 }
@@ -82,6 +82,7 @@ std::string ResultsToJson(const Results& r) {
                       {"status", c.status},
                       {"detail", c.detail}});
     if (c.negative_control) checks.back()["negative_control"] = true;
+    if (c.outside_promise) checks.back()["outside_promise"] = true;
   }
   nlohmann::json j = {{"version", 1},
                       {"seed", r.seed},
@@ -104,7 +105,7 @@ std::string ResultsToJunit(const Results& r) {
                                        impl) == not_caught.end();
     int failures = control && !caught, skipped = 0;
     for (const CheckRecord* c : checks) {
-      failures += c->status == "fail" && !control;
+      failures += c->violation();
       skipped += c->status == "skip";
     }
     out += fmt::format(
@@ -128,6 +129,11 @@ std::string ResultsToJunit(const Results& r) {
         out += fmt::format(
             ">\n      <system-out>expected failure (negative "
             "control): {}</system-out>\n    </testcase>\n",
+            XmlEscape(c->detail));
+      } else if (c->status == "fail" && c->outside_promise) {
+        out += fmt::format(
+            ">\n      <system-out>unsafe for this use (outside the library's "
+            "promise): {}</system-out>\n    </testcase>\n",
             XmlEscape(c->detail));
       } else if (c->status == "fail") {
         out += fmt::format(
@@ -166,14 +172,14 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
 
 void PrintSummary(const Results& r, std::ostream& out) {
   struct Counts {
-    int pass = 0, fail = 0, skip = 0;
+    int pass = 0, fail = 0, skip = 0, unsafe = 0;
     bool control = false;
   };
   std::map<std::string, Counts> by_impl;
   for (const CheckRecord& c : r.checks) {
     Counts& n = by_impl[c.impl];
     if (c.status == "pass") ++n.pass;
-    if (c.status == "fail") ++n.fail;
+    if (c.status == "fail") ++(c.outside_promise ? n.unsafe : n.fail);
     if (c.status == "skip") ++n.skip;
     n.control |= c.negative_control;
   }
@@ -186,6 +192,10 @@ void PrintSummary(const Results& r, std::ostream& out) {
                      "SKIP", "VERDICT");
   for (const auto& [impl, n] : by_impl) {
     std::string verdict = n.fail > 0 ? "FAIL" : "ok";
+    if (n.unsafe > 0) {
+      verdict += fmt::format(
+          "; {} unsafe outside the library's promise (not counted)", n.unsafe);
+    }
     if (n.control) {
       verdict = caught(impl)
                     ? "caught (negative control)"
@@ -197,7 +207,11 @@ void PrintSummary(const Results& r, std::ostream& out) {
   std::set<std::string> shown;
   for (const CheckRecord& c : r.checks) {
     if (c.status != "fail") continue;
-    if (!c.negative_control) {
+    if (c.outside_promise && !c.negative_control) {
+      out << fmt::format(
+          "UNSAFE {} {} {} (outside the library's promise): {}\n", c.impl,
+          c.scenario, c.property, c.detail);
+    } else if (!c.negative_control) {
       out << fmt::format("FAIL {} {} {}: {}\n", c.impl, c.scenario, c.property,
                          c.detail);
     } else if (c.property == "mutual_exclusion" &&

@@ -8,6 +8,13 @@
 // negative_control; the run passes when the control is caught (it failed
 // mutual_exclusion somewhere) and fails when it is NOT CAUGHT.
 //
+// Outside the promise: a check of an outside adapter whose scenario needs a
+// feature the library does not promise (its manifest's outside_promise,
+// e.g. `threads`) carries outside_promise. Its fail is a finding — "unsafe
+// for this use (outside the library's promise)" — reported in the summary,
+// in results.json and as a JUnit <system-out>, but it does not fail the run:
+// the exit status judges each library against its own contract.
+//
 // Thread safety: values and stateless functions.
 #ifndef LOCKSTRESS_TOOLS_CLI_RESULTS_H_
 #define LOCKSTRESS_TOOLS_CLI_RESULTS_H_
@@ -29,6 +36,11 @@ struct CheckRecord {
   std::string status;  // pass, fail, skip
   std::string detail;
   bool negative_control = false;  // expected to fail mutual_exclusion
+  bool outside_promise = false;   // the scenario needs an unpromised feature
+  // A fail that counts against the implementation's own contract.
+  bool violation() const {
+    return status == "fail" && !negative_control && !outside_promise;
+  }
 };
 
 // The built-in that is the negative control (impls/null_lock.cc).
@@ -38,7 +50,8 @@ struct Results {
   std::uint64_t seed = 0;
   CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
-  // A fail of an implementation that is not the negative control.
+  // A fail of an implementation that is not the negative control, in a
+  // check inside the implementation's promise.
   bool any_failed() const;
   // Negative controls that did not fail mutual_exclusion.
   std::vector<std::string> controls_not_caught() const;

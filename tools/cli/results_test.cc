@@ -92,5 +92,32 @@ TEST(Results, JunitReportsTheCaughtControlAsNoFailure) {
   EXPECT_NE(ResultsToJunit(r).find("<failure"), std::string::npos);
 }
 
+TEST(Results, OutsidePromiseFailIsAFindingNotAViolation) {
+  Results r;
+  CheckRecord unsafe = Rec("py-fasteners", "mutual_exclusion", "fail");
+  unsafe.outside_promise = true;
+  r.checks = {Rec("py-fasteners", "release_errors", "pass"), unsafe};
+  EXPECT_FALSE(r.any_failed());
+  EXPECT_EQ(r.ExitCode(), 0);
+  std::string s = Summary(r);
+  EXPECT_NE(s.find("UNSAFE py-fasteners conformance/x mutual_exclusion "
+                   "(outside the library's promise)"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("1 unsafe outside the library's promise"), std::string::npos)
+      << s;
+  nlohmann::json j = nlohmann::json::parse(ResultsToJson(r));
+  EXPECT_FALSE(j["checks"][0].contains("outside_promise"));
+  EXPECT_EQ(j["checks"][1]["outside_promise"], true);
+  EXPECT_EQ(j["checks"][1]["status"], "fail");
+  std::string xml = ResultsToJunit(r);
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("unsafe for this use"), std::string::npos) << xml;
+  // The same fail inside the promise fails the run.
+  r.checks[1].outside_promise = false;
+  EXPECT_EQ(r.ExitCode(), 1);
+  EXPECT_NE(ResultsToJunit(r).find("<failure"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lockstress::cli

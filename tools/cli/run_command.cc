@@ -33,6 +33,7 @@ struct Target {
   FeatureSet features;  // from the greeting
   bool negative_control = false;
   std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
+  FeatureSet outside_promise;                // outside adapters: manifest's
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -43,13 +44,74 @@ std::string Flat(std::string s) {
   return s;
 }
 
+// The outside adapters asked for: external:NAME (must exist; a missing
+// library is a set-up error naming the manifest's `missing`) and `external`
+// (every installed one; the others are left out with their reason).
+StatusOr<std::vector<Target>> ExternalTargets(
+    const RunOptions& o, bool every_installed,
+    const std::vector<std::string>& named, std::ostream& err) {
+  std::vector<Target> out;
+  if (!every_installed && named.empty()) return out;
+  StatusOr<std::vector<ExternalAdapter>> adapters =
+      LoadAdapterManifests(o.adapters.manifests);
+  if (!adapters.ok()) return adapters.status();
+  auto target = [&](const ExternalAdapter& a) {
+    return Target{a.name,
+                  ExpandPlaceholders(a.command, o.adapters),
+                  a.owner,
+                  {},
+                  false,
+                  {},
+                  a.outside_promise};
+  };
+  for (const std::string& name : named) {
+    auto a =
+        std::find_if(adapters->begin(), adapters->end(),
+                     [&](const ExternalAdapter& x) { return x.name == name; });
+    if (a == adapters->end()) {
+      return Status(ErrorKind::kError, "",
+                    "unknown outside adapter 'external:" + name +
+                        "' (lockstress list impls; manifests in " +
+                        o.adapters.manifests + ")");
+    }
+    if (!AdapterInstalled(*a, o.adapters)) {
+      return Status(ErrorKind::kError, "",
+                    "external:" + name + ": " + a->missing);
+    }
+    out.push_back(target(*a));
+  }
+  if (every_installed) {
+    for (const ExternalAdapter& a : *adapters) {
+      if (std::find(named.begin(), named.end(), a.name) != named.end())
+        continue;
+      if (!AdapterInstalled(a, o.adapters)) {
+        err << "lockstress run: leaving out external:" << a.name << ": "
+            << a.missing << "\n";
+        continue;
+      }
+      out.push_back(target(a));
+    }
+  }
+  return out;
+}
+
 StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
   std::vector<Target> out;
   std::vector<std::string> named;  // explicitly, in order, once each
+  std::vector<std::string> external_named;
   bool all = o.impls.empty() && o.drivers.empty();
+  bool every_external = false;
   for (const std::string& name : o.impls) {
     if (name == "all") {
       all = true;
+    } else if (name == "external") {
+      every_external = true;
+    } else if (name.starts_with(kExternalPrefix)) {
+      std::string bare = name.substr(kExternalPrefix.size());
+      if (std::find(external_named.begin(), external_named.end(), bare) ==
+          external_named.end()) {
+        external_named.push_back(bare);
+      }
     } else if (std::find(named.begin(), named.end(), name) == named.end()) {
       named.push_back(name);
     }
@@ -87,6 +149,10 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
                    control,
                    e->info.stale_bound});
   }
+  StatusOr<std::vector<Target>> externals =
+      ExternalTargets(o, every_external, external_named, err);
+  if (!externals.ok()) return externals.status();
+  out.insert(out.end(), externals->begin(), externals->end());
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
                    {"/bin/sh", "-c", o.drivers[i]},
@@ -153,6 +219,13 @@ std::string Missing(FeatureSet need, FeatureSet have) {
     if (!have.has(f)) missing.add(f);
   }
   return missing.ToString();
+}
+
+bool Overlap(FeatureSet a, FeatureSet b) {
+  for (Feature f : a.list()) {
+    if (b.has(f)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -223,13 +296,16 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       if (t.negative_control) c["negative_control"] = true;
       if (t.stale_bound.count() > 0)
         c["stale_bound_ms"] = t.stale_bound.count();
+      // The scenario needs a feature the library does not promise.
+      const bool outside = Overlap(sc.required, t.outside_promise);
+      if (outside) c["outside_promise"] = true;
       std::string missing = Missing(sc.required, t.features);
       if (!missing.empty()) {
         std::string why =
             "requires " + missing + ", which " + t.label + " does not declare";
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
-              {t.label, sc.name, p, "skip", why, t.negative_control});
+              {t.label, sc.name, p, "skip", why, t.negative_control, outside});
         }
         c["skipped"] = why;
         cases.push_back(c);
@@ -280,16 +356,18 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       std::vector<CheckRecord> records =
           CheckHistory(*history, t.label, sc.name, sc.properties,
                        ForImplementation(o.check_options, t.stale_bound));
-      int pass = 0, fail = 0, skip = 0;
+      int pass = 0, fail = 0, skip = 0, unsafe = 0;
       for (CheckRecord& r : records) {
         r.negative_control = t.negative_control;
+        r.outside_promise = outside;
         // The scenario's labelled expectation, where the verdict differs.
         std::string expected = sc.Expected(r.property, t.features);
         if (r.status != "skip" && r.status != expected) {
           r.detail += " [scenario expects " + expected + "]";
         }
         pass += r.status == "pass";
-        fail += r.status == "fail";
+        fail += r.status == "fail" && !r.outside_promise;
+        unsafe += r.status == "fail" && r.outside_promise;
         skip += r.status == "skip";
       }
       (t.negative_control ? expected_failures : violations) += fail;
@@ -298,6 +376,10 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       std::string line =
           fmt::format("{} {}: {} ops, pass {} fail {} skip {}", t.label,
                       sc.name, history->events.size(), pass, fail, skip);
+      if (unsafe > 0) {
+        line +=
+            fmt::format(" unsafe {} (outside the library's promise)", unsafe);
+      }
       if (tty) {
         // The line is rewritten for the next case; a case with a violation
         // keeps its line.

@@ -22,12 +22,15 @@
 
 #include "harness/checkers/checker.h"
 #include "harness/orchestrator/interrupt.h"
+#include "impls/external/adapter_registry.h"
 
 namespace lockstress::cli {
 
 struct RunOptions {
-  std::vector<std::string>
-      impls;  // names, or "all"; empty: all (unless drivers)
+  // Names: a built-in, "external:NAME" (an outside adapter's manifest),
+  // "all" (every built-in), "external" (every installed outside adapter);
+  // empty: all (unless drivers). `all,external` is everything.
+  std::vector<std::string> impls;
   std::vector<std::string> drivers;  // shell commands speaking the protocol
   std::string suite = "conformance";
   std::vector<std::string> scenario_files;  // instead of the suite
@@ -38,6 +41,7 @@ struct RunOptions {
   std::string junit;
   std::string scenarios_dir;  // where suites live
   std::string worker;         // path of lockstress-worker
+  AdapterPaths adapters;      // the outside adapters' manifests
   // The checkers' tolerances (--timeout-late ...); each built-in is judged
   // with recovery_bound at least its declared stale_bound.
   CheckOptions check_options;
