@@ -75,6 +75,7 @@
 #include <string>
 
 #include "impls/core/impl_entries.h"
+#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
@@ -271,10 +272,12 @@ const ImplInfo& LinkInfo(bool threaded) {
 }  // namespace
 
 ImplEntry LinkLockEntry() {
-  return {LinkInfo(true), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {LinkInfo(true), [](const LockOptions& options) {
             return MakeLockObject<LinkMechanism>(
                 LinkInfo(options.threaded), options, options.path + ".lock");
-          }};
+          }},
+      [](const std::string& p) { return p + ".lock"; });
 }
 
 }  // namespace lockstress

@@ -63,6 +63,7 @@
 
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
+#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "lockstress/os.h"
@@ -241,10 +242,12 @@ const ImplInfo& LocketInfo() {
 }  // namespace
 
 ImplEntry LocketLockEntry() {
-  return {LocketInfo(), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {LocketInfo(), [](const LockOptions& options) {
             return MakeLockObject<LocketMechanism>(LocketInfo(), options,
                                                    options.path);
-          }};
+          }},
+      RecordIsLockPath);
 }
 
 }  // namespace lockstress

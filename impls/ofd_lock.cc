@@ -30,6 +30,7 @@
 //   FreedWhenHolderIsKilled); it cannot be broken from outside, so `break`
 //   is not declared.
 #include "impls/core/impl_entries.h"
+#include "impls/core/stale_writer.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/ofd_mechanism.h"
 
@@ -58,11 +59,13 @@ const ImplInfo& OfdInfo() {
 }  // namespace
 
 ImplEntry OfdLockEntry() {
-  return {OfdInfo(), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {OfdInfo(), [](const LockOptions& options) {
             return MakeLockObject<OfdMechanism>(OfdInfo(), options,
                                                 options.path, "ofd",
                                                 /*offers_shared=*/false);
-          }};
+          }},
+      RecordIsLockPath);
 }
 
 }  // namespace lockstress

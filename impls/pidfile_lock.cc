@@ -63,6 +63,7 @@
 #include <utility>
 
 #include "impls/core/impl_entries.h"
+#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
@@ -233,10 +234,12 @@ const ImplInfo& PidfileInfo() {
 }  // namespace
 
 ImplEntry PidfileLockEntry() {
-  return {PidfileInfo(), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {PidfileInfo(), [](const LockOptions& options) {
             return MakeLockObject<PidfileMechanism>(PidfileInfo(), options,
                                                     options.path);
-          }};
+          }},
+      RecordIsLockPath);
 }
 
 }  // namespace lockstress

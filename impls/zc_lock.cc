@@ -52,6 +52,7 @@
 
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
+#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "lockstress/os.h"
@@ -178,17 +179,21 @@ const ImplInfo& ZcSimpleInfo() {
 }  // namespace
 
 ImplEntry ZcLockEntry() {
-  return {ZcInfo(), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {ZcInfo(), [](const LockOptions& options) {
             return MakeLockObject<ZcMechanism>(ZcInfo(), options, options.path,
                                                true);
-          }};
+          }},
+      RecordIsLockPath);
 }
 
 ImplEntry ZcSimpleLockEntry() {
-  return {ZcSimpleInfo(), [](const LockOptions& options) {
+  return WithStaleRecordFile(
+      {ZcSimpleInfo(), [](const LockOptions& options) {
             return MakeLockObject<ZcMechanism>(ZcSimpleInfo(), options,
                                                options.path, false);
-          }};
+          }},
+      RecordIsLockPath);
 }
 
 }  // namespace lockstress
