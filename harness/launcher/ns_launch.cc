@@ -31,6 +31,8 @@ constexpr char kNsLastPid[] = "/proc/sys/kernel/ns_last_pid";
 }
 
 // Dies with its parent; exits at once if the parent is already gone.
+// `parent` as this process sees it: a new PID namespace's init sees its
+// parent (outside the namespace) as PID 0 (getppid(2)).
 void DieWithParent(pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(kSetupFailed);
@@ -223,7 +225,7 @@ int RunLaunch(const LaunchPlan& plan) {
   pid_t init = fork();
   if (init < 0) Die("fork", errno);
   if (init == 0) {
-    DieWithParent(self);
+    DieWithParent(plan.pid_ns ? 0 : self);
     Init(plan);
   }
   return Reap(init);
