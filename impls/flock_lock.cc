@@ -36,8 +36,8 @@
 
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -92,12 +92,12 @@ const ImplInfo& FlockInfo() {
 }  // namespace
 
 ImplEntry FlockLockEntry() {
-  return WithStaleRecordFile(
-      {FlockInfo(), [](const LockOptions& options) {
-            return MakeLockObject<FlockMechanism>(FlockInfo(), options,
-                                                  options.path);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({FlockInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<FlockMechanism>(
+                                    FlockInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

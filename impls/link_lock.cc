@@ -75,10 +75,10 @@
 #include <string>
 
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -272,12 +272,13 @@ const ImplInfo& LinkInfo(bool threaded) {
 }  // namespace
 
 ImplEntry LinkLockEntry() {
-  return WithStaleRecordFile(
-      {LinkInfo(true), [](const LockOptions& options) {
-            return MakeLockObject<LinkMechanism>(
-                LinkInfo(options.threaded), options, options.path + ".lock");
-          }},
-      [](const std::string& p) { return p + ".lock"; });
+  return WithStaleRecordFile({LinkInfo(true),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<LinkMechanism>(
+                                    LinkInfo(options.threaded), options,
+                                    options.path + ".lock");
+                              }},
+                             [](const std::string& p) { return p + ".lock"; });
 }
 
 }  // namespace lockstress

@@ -63,9 +63,9 @@
 
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -242,12 +242,12 @@ const ImplInfo& LocketInfo() {
 }  // namespace
 
 ImplEntry LocketLockEntry() {
-  return WithStaleRecordFile(
-      {LocketInfo(), [](const LockOptions& options) {
-            return MakeLockObject<LocketMechanism>(LocketInfo(), options,
-                                                   options.path);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({LocketInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<LocketMechanism>(
+                                    LocketInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

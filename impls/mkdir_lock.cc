@@ -65,10 +65,10 @@
 #include <vector>
 
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -255,12 +255,13 @@ std::string MkdirRecordFile(const std::string& path) {
 }  // namespace
 
 ImplEntry MkdirLockEntry() {
-  return WithStaleRecordFile(
-      {MkdirInfo(true), [](const LockOptions& options) {
-            return MakeLockObject<MkdirMechanism>(
-                MkdirInfo(options.threaded), options, options.path + ".lock");
-          }},
-      MkdirRecordFile);
+  return WithStaleRecordFile({MkdirInfo(true),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<MkdirMechanism>(
+                                    MkdirInfo(options.threaded), options,
+                                    options.path + ".lock");
+                              }},
+                             MkdirRecordFile);
 }
 
 }  // namespace lockstress

@@ -30,9 +30,9 @@
 //   FreedWhenHolderIsKilled); it cannot be broken from outside, so `break`
 //   is not declared.
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/ofd_mechanism.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -59,13 +59,13 @@ const ImplInfo& OfdInfo() {
 }  // namespace
 
 ImplEntry OfdLockEntry() {
-  return WithStaleRecordFile(
-      {OfdInfo(), [](const LockOptions& options) {
-            return MakeLockObject<OfdMechanism>(OfdInfo(), options,
-                                                options.path, "ofd",
-                                                /*offers_shared=*/false);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({OfdInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<OfdMechanism>(
+                                    OfdInfo(), options, options.path, "ofd",
+                                    /*offers_shared=*/false);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

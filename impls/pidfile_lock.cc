@@ -63,10 +63,10 @@
 #include <utility>
 
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -234,12 +234,12 @@ const ImplInfo& PidfileInfo() {
 }  // namespace
 
 ImplEntry PidfileLockEntry() {
-  return WithStaleRecordFile(
-      {PidfileInfo(), [](const LockOptions& options) {
-            return MakeLockObject<PidfileMechanism>(PidfileInfo(), options,
-                                                    options.path);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({PidfileInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<PidfileMechanism>(
+                                    PidfileInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -53,8 +53,8 @@
 #include <optional>
 
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "impls/posix_lock_table.h"
 
 namespace lockstress {
@@ -154,12 +154,12 @@ const ImplInfo& PosixInfo() {
 }  // namespace
 
 ImplEntry PosixLockEntry() {
-  return WithStaleRecordFile(
-      {PosixInfo(), [](const LockOptions& options) {
-            return MakeLockObject<PosixMechanism>(PosixInfo(), options,
-                                                  options.path);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({PosixInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<PosixMechanism>(
+                                    PosixInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

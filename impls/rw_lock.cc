@@ -29,9 +29,9 @@
 // Process death: the kernel drops the holder's lock, read or write, when
 //   its last descriptor closes at exit; `break` is not declared.
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/ofd_mechanism.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -58,12 +58,13 @@ const ImplInfo& RwInfo() {
 }  // namespace
 
 ImplEntry RwLockEntry() {
-  return WithStaleRecordFile(
-      {RwInfo(), [](const LockOptions& options) {
-            return MakeLockObject<OfdMechanism>(RwInfo(), options, options.path,
-                                                "rw", /*offers_shared=*/true);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({RwInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<OfdMechanism>(
+                                    RwInfo(), options, options.path, "rw",
+                                    /*offers_shared=*/true);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

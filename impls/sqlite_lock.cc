@@ -372,8 +372,8 @@ Status SpoilRow(const std::string& path, StaleRecord record) {
   std::string lock_file = LockFileName(path);
   std::string db_path = DatabaseFor(lock_file);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     return Status(ErrorKind::kError, db_path,
@@ -395,9 +395,9 @@ Status SpoilRow(const std::string& path, StaleRecord record) {
     rc = sqlite3_step(stmt.get());
   }
   if (rc != SQLITE_DONE) {
-    return Status(ErrorKind::kError, db_path,
-                  std::string("spoiling the lock row: ") +
-                      sqlite3_errmsg(db.get()));
+    return Status(
+        ErrorKind::kError, db_path,
+        std::string("spoiling the lock row: ") + sqlite3_errmsg(db.get()));
   }
   return Status::Ok();
 }

@@ -34,8 +34,9 @@ TEST(StaleWriter, EveryBuiltInButTheNullLockHasOne) {
 TEST(StaleWriter, LeavesADeadHoldersLockInEveryRecordForm) {
   for (const ImplEntry& e : AllImpls()) {
     if (!e.write_stale) continue;
-    for (StaleRecord record : {StaleRecord::kOwner, StaleRecord::kEmpty,
-                               StaleRecord::kTruncated, StaleRecord::kGarbage}) {
+    for (StaleRecord record :
+         {StaleRecord::kOwner, StaleRecord::kEmpty, StaleRecord::kTruncated,
+          StaleRecord::kGarbage}) {
       SCOPED_TRACE(e.info.name + " " + std::string(StaleRecordName(record)));
       testing::TempDir dir;
       StaleSeed seed{.path = dir.File("lock"), .record = record};

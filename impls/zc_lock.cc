@@ -52,9 +52,9 @@
 
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
-#include "impls/core/stale_writer.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -179,21 +179,22 @@ const ImplInfo& ZcSimpleInfo() {
 }  // namespace
 
 ImplEntry ZcLockEntry() {
-  return WithStaleRecordFile(
-      {ZcInfo(), [](const LockOptions& options) {
-            return MakeLockObject<ZcMechanism>(ZcInfo(), options, options.path,
-                                               true);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({ZcInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<ZcMechanism>(
+                                    ZcInfo(), options, options.path, true);
+                              }},
+                             RecordIsLockPath);
 }
 
 ImplEntry ZcSimpleLockEntry() {
-  return WithStaleRecordFile(
-      {ZcSimpleInfo(), [](const LockOptions& options) {
-            return MakeLockObject<ZcMechanism>(ZcSimpleInfo(), options,
-                                               options.path, false);
-          }},
-      RecordIsLockPath);
+  return WithStaleRecordFile({ZcSimpleInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<ZcMechanism>(
+                                    ZcSimpleInfo(), options, options.path,
+                                    false);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -1,8 +1,8 @@
 // crash_recovery: what a holder's death leaves behind (recovery.h): freed
 // at once, taken over within the bound, stale until broken, or stale.
 //
-// Reported for every kill of a holder and every seeded stale lock. It fails only where the behaviour
-// contradicts the declared features:
+// Reported for every kill of a holder and every seeded stale lock. It fails
+// only where the behaviour contradicts the declared features:
 //   - with stale_recovery, the lock stayed taken past recovery_bound while
 //     others kept trying (recovery.h late_refusal), or was never recovered
 //     while others tried;

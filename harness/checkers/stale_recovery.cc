@@ -78,16 +78,14 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
     if (r.late_refusal) {
       fail({r.holder->begin_event, r.kill_event, *r.late_refusal},
            std::string(r.holder->worker < 0 ? "" : "the lock of killed ") +
-               DescribeInterval(h, *r.holder) +
-               " was not recovered within " +
+               DescribeInterval(h, *r.holder) + " was not recovered within " +
                std::to_string(opt.recovery_bound.count()) +
                "ms: " + Describe(h, history, *r.late_refusal));
     }
   }
   if (violations > 0) return Fail(kName, detail, evidence, violations);
   std::string live = "no live holder's lock taken over (" +
-                     std::to_string(withstood) +
-                     " attempts on one refused)";
+                     std::to_string(withstood) + " attempts on one refused)";
   if (rs.empty()) {
     if (withstood > 0) return Pass(kName, live);
     return Skip(kName, "no holder was killed and no stale lock was seeded");

@@ -66,7 +66,6 @@ TEST(StaleRecoveryTest, Skips) {
   EXPECT_EQ(c.Check(kP).verdict, Verdict::kSkip);
 }
 
-
 // Seeded stale locks (scenarios/faults/): the nemesis "stale" event is a
 // holder that died before the run.
 TEST(StaleRecoveryTest, SeededStaleLockTakenOverInTimePasses) {

@@ -72,7 +72,8 @@ pid_t ForkAt(pid_t at, const char* what, Child child) {
 
 [[noreturn]] void Exec(const std::vector<std::string>& argv) {
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   execv(args[0], args.data());
   Die("exec " + argv[0], errno);
@@ -108,8 +109,8 @@ int Reap(pid_t pid) {
     Die("sethostname " + plan.hostname, errno);
   }
   if (!plan.seed.empty()) {
-    pid_t seed = ForkAt(plan.seed_at, "the seed command",
-                        [&] { Exec(plan.seed); });
+    pid_t seed =
+        ForkAt(plan.seed_at, "the seed command", [&] { Exec(plan.seed); });
     int code = Reap(seed);
     if (code != 0) {
       Die("the seed command exited " + std::to_string(code), 0);
@@ -122,9 +123,8 @@ int Reap(pid_t pid) {
       while (true) pause();
     });
   }
-  pid_t command = ForkAt(plan.run_at, "the command", [&] {
-    Exec(plan.command);
-  });
+  pid_t command =
+      ForkAt(plan.run_at, "the command", [&] { Exec(plan.command); });
   int code = Reap(command);
   if (decoy > 0) {
     kill(decoy, SIGKILL);
@@ -171,7 +171,7 @@ StatusOr<LaunchPlan> ParseLaunchArgs(const std::vector<std::string>& args) {
                has_value) {
       StatusOr<pid_t> pid = ParsePid(a, args[++i]);
       if (!pid.ok()) return pid.status();
-      (a == "--seed-at" ? plan.seed_at
+      (a == "--seed-at"    ? plan.seed_at
        : a == "--decoy-at" ? plan.decoy_at
                            : plan.run_at) = *pid;
     } else if (a == "--seed") {
@@ -200,7 +200,8 @@ StatusOr<LaunchPlan> ParseLaunchArgs(const std::vector<std::string>& args) {
 std::vector<std::string> LaunchArgs(const LaunchPlan& plan) {
   std::vector<std::string> out;
   if (plan.pid_ns) out.push_back("--pid-ns");
-  if (!plan.hostname.empty()) out.insert(out.end(), {"--hostname", plan.hostname});
+  if (!plan.hostname.empty())
+    out.insert(out.end(), {"--hostname", plan.hostname});
   auto pid = [&](const char* flag, pid_t p) {
     if (p > 0) out.insert(out.end(), {flag, std::to_string(p)});
   };
@@ -232,8 +233,8 @@ int RunLaunch(const LaunchPlan& plan) {
 }
 
 std::string NamespaceSupport(bool pid_ns, bool uts_ns) {
-  int flags = (pid_ns ? CLONE_NEWPID | CLONE_NEWNS : 0) |
-              (uts_ns ? CLONE_NEWUTS : 0);
+  int flags =
+      (pid_ns ? CLONE_NEWPID | CLONE_NEWNS : 0) | (uts_ns ? CLONE_NEWUTS : 0);
   if (flags == 0) return "";
   pid_t child = fork();
   if (child < 0) return std::string("fork: ") + std::strerror(errno);

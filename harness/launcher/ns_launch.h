@@ -51,11 +51,11 @@ namespace lockstress {
 
 struct LaunchPlan {
   bool pid_ns = false;
-  std::string hostname;  // non-empty: a UTS namespace with this name
-  pid_t seed_at = 0;     // 0: wherever
-  pid_t decoy_at = 0;    // 0: no decoy
-  pid_t run_at = 0;      // 0: wherever
-  std::vector<std::string> seed;     // empty: no seed command
+  std::string hostname;           // non-empty: a UTS namespace with this name
+  pid_t seed_at = 0;              // 0: wherever
+  pid_t decoy_at = 0;             // 0: no decoy
+  pid_t run_at = 0;               // 0: wherever
+  std::vector<std::string> seed;  // empty: no seed command
   std::vector<std::string> command;  // required
 };
 

@@ -17,9 +17,9 @@ const std::string kLauncher =
 
 TEST(NsLaunch, ArgumentsRoundTrip) {
   std::vector<std::string> args = {
-      "--pid-ns", "--hostname", "h.test", "--seed-at", "4242",
-      "--decoy-at", "4242", "--seed", "/bin/true", "x", "--", "/bin/echo",
-      "hi"};
+      "--pid-ns",   "--hostname", "h.test", "--seed-at", "4242",
+      "--decoy-at", "4242",       "--seed", "/bin/true", "x",
+      "--",         "/bin/echo",  "hi"};
   StatusOr<LaunchPlan> plan = ParseLaunchArgs(args);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   EXPECT_TRUE(plan->pid_ns);
@@ -77,8 +77,8 @@ TEST(NsLaunch, ChosenPidHostNameAndExitCode) {
   std::string why = NamespaceSupport(true, true);
   if (!why.empty()) GTEST_SKIP() << why;
   Ran r = Shell(kLauncher +
-              " --pid-ns --hostname w7.lockstress.test --run-at 777 -- "
-              "/bin/sh -c 'echo $$ $(hostname); exit 3'");
+                " --pid-ns --hostname w7.lockstress.test --run-at 777 -- "
+                "/bin/sh -c 'echo $$ $(hostname); exit 3'");
   EXPECT_EQ(r.code, 3);
   EXPECT_EQ(r.out, "777 w7.lockstress.test\n");
 }
@@ -89,9 +89,9 @@ TEST(NsLaunch, PidReuseOnDemand) {
   std::string why = NamespaceSupport(true, false);
   if (!why.empty()) GTEST_SKIP() << why;
   Ran r = Shell(kLauncher +
-              " --pid-ns --seed-at 4242 --decoy-at 4242 --seed /bin/sh -c "
-              "'echo seed $$' -- /bin/sh -c 'kill -0 4242 && echo alive; "
-              "cat /proc/4242/comm'");
+                " --pid-ns --seed-at 4242 --decoy-at 4242 --seed /bin/sh -c "
+                "'echo seed $$' -- /bin/sh -c 'kill -0 4242 && echo alive; "
+                "cat /proc/4242/comm'");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "seed 4242\nalive\nlockstress-ns-l\n");
 }
@@ -100,7 +100,7 @@ TEST(NsLaunch, FailingSeedStopsTheLaunch) {
   std::string why = NamespaceSupport(true, false);
   if (!why.empty()) GTEST_SKIP() << why;
   Ran r = Shell(kLauncher +
-              " --pid-ns --seed /bin/false -- /bin/echo never 2>/dev/null");
+                " --pid-ns --seed /bin/false -- /bin/echo never 2>/dev/null");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
 }

@@ -52,8 +52,8 @@ std::string FaultSkipReason(const FaultTables& faults,
     return "handing the lock to another user (lchown) needs root";
   }
   if (faults.namespaces) {
-    std::string why = CachedNamespaceSupport(faults.namespaces->pid,
-                                             faults.namespaces->uts);
+    std::string why =
+        CachedNamespaceSupport(faults.namespaces->pid, faults.namespaces->uts);
     if (!why.empty()) return why;
   }
   return "";
@@ -64,7 +64,8 @@ std::vector<std::vector<std::string>> FaultWorkerArgvs(
     const std::string& launcher, const std::string& lock_path) {
   std::vector<std::vector<std::string>> out;
   if (!faults.any()) return out;
-  const NamespacePlacement ns = faults.namespaces.value_or(NamespacePlacement{});
+  const NamespacePlacement ns =
+      faults.namespaces.value_or(NamespacePlacement{});
   const bool reused = faults.stale && faults.stale->owner == "reused_pid";
   for (int w = 0; w < workers; ++w) {
     LaunchPlan plan;

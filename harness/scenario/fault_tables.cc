@@ -35,8 +35,7 @@ std::optional<T> Get(const toml::table& t, std::string_view key) {
   return v;
 }
 
-std::string OneOf(const toml::table& t, std::string_view key,
-                  std::string dflt,
+std::string OneOf(const toml::table& t, std::string_view key, std::string dflt,
                   std::initializer_list<std::string_view> allowed) {
   std::optional<std::string> v = Get<std::string>(t, key);
   if (!v) return dflt;
@@ -90,16 +89,15 @@ void Load(const toml::table& root, FaultTables& out) {
   if (const toml::table* t = Table(root, "stale")) {
     OnlyKeys(*t, {"owner", "record", "mtime", "foreign_user"});
     StalePlacement st;
-    st.owner = OneOf(*t, "owner", "dead_pid",
-                     {"dead_pid", "reused_pid", "other_host",
-                      "container_init"});
+    st.owner =
+        OneOf(*t, "owner", "dead_pid",
+              {"dead_pid", "reused_pid", "other_host", "container_init"});
     st.record = OneOf(*t, "record", "owner",
                       {"owner", "empty", "truncated", "garbage"});
     st.mtime = OneOf(*t, "mtime", "now", {"now", "future", "past"});
     st.foreign_user = Get<bool>(*t, "foreign_user").value_or(false);
-    if (st.owner == "reused_pid" &&
-        (!out.namespaces || !out.namespaces->pid ||
-         out.namespaces->holder_pid == 0)) {
+    if (st.owner == "reused_pid" && (!out.namespaces || !out.namespaces->pid ||
+                                     out.namespaces->holder_pid == 0)) {
       throw Bad{LineOf(*t->get("owner")),
                 "owner = \"reused_pid\" needs [namespaces] pid = true and "
                 "holder_pid"};

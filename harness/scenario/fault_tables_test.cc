@@ -79,12 +79,12 @@ TEST(FaultTables, BadValuesNameFileAndLine) {
            {"[stale]\nowner = \"reused_pid\"\n", ":4:", "needs [namespaces]"},
            {"[namespaces]\nhostname = \"x\"\n", ":4:", "unknown key"},
            {"[namespaces]\nuts = false\n", ":3:", "needs pid = true or uts"},
-           {"[namespaces]\nuts = true\nholder_pid = 500\n", ":3:",
-            "need pid = true"},
-           {"[namespaces]\npid = true\ndecoy = true\n", ":3:",
-            "decoy needs holder_pid"},
-           {"[namespaces]\npid = true\nholder_pid = 5\n", ":5:",
-            "holder_pid must be in"},
+           {"[namespaces]\nuts = true\nholder_pid = 500\n",
+            ":3:", "need pid = true"},
+           {"[namespaces]\npid = true\ndecoy = true\n",
+            ":3:", "decoy needs holder_pid"},
+           {"[namespaces]\npid = true\nholder_pid = 5\n",
+            ":5:", "holder_pid must be in"},
            {"in_default_run = \"yes\"\n", ":3:", "wrong type"},
        }) {
     testing::TempDir dir;

@@ -38,7 +38,7 @@ int Usage(std::string_view why) {
 // The holder must die holding: _exit, so that nothing is released or
 // destroyed on the way out (stale_state.h).
 [[noreturn]] void SeedStale(const lockstress::ImplEntry& entry,
-              const lockstress::StaleSeeding& seeding) {
+                            const lockstress::StaleSeeding& seeding) {
   lockstress::Status s = lockstress::SeedStaleLock(entry, seeding);
   if (!s.ok()) {
     std::cerr << "lockstress-worker: --seed-stale: " << s.Describe() << "\n";
@@ -77,8 +77,11 @@ int main(int argc, char** argv) {
     } else if (arg == "--record" && has_value) {
       std::string v = argv[++i];
       auto r = lockstress::ParseStaleRecord(v);
-      if (!r) return Usage("--record must be owner, empty, truncated or "
-                           "garbage, not '" + v + "'");
+      if (!r)
+        return Usage(
+            "--record must be owner, empty, truncated or "
+            "garbage, not '" +
+            v + "'");
       seeding.seed.record = *r;
     } else if (arg == "--mtime" && has_value) {
       seeding.mtime = argv[++i];

@@ -30,8 +30,8 @@ std::set<std::string> Entries(const std::string& dir) {
 
 Status Touch(const std::string& path, const std::string& mtime) {
   if (mtime == "now") return Status::Ok();
-  std::time_t when = mtime == "future" ? std::time(nullptr) + kOneDay
-                                       : kYear2000;
+  std::time_t when =
+      mtime == "future" ? std::time(nullptr) + kOneDay : kYear2000;
   struct timespec times[2] = {{when, 0}, {when, 0}};
   if (utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
     return PosixError(ErrorKind::kError, "utimensat", path, errno);
@@ -64,9 +64,9 @@ Status SeedStaleLock(const ImplEntry& entry, const StaleSeeding& seeding) {
   }
   if (seeding.mtime != "now" && seeding.mtime != "future" &&
       seeding.mtime != "past") {
-    return Status(ErrorKind::kError, "",
-                  "mtime must be now, future or past, not '" + seeding.mtime +
-                      "'");
+    return Status(
+        ErrorKind::kError, "",
+        "mtime must be now, future or past, not '" + seeding.mtime + "'");
   }
   fs::path parent = fs::path(seeding.seed.path).parent_path();
   const std::string dir = parent.empty() ? fs::path(".") : parent;

@@ -101,7 +101,8 @@ Status SpoilRecordFile(const std::string& file, StaleRecord record) {
     now = std::string("\xff\xfe garbage\0-1 not-a-pid \x7f", 25);
   }
   UniqueFd fd(::open(file.c_str(), O_WRONLY | kLockFileOpenFlags));
-  if (fd.get() < 0) return LockPathError(ErrorKind::kError, "open", file, errno);
+  if (fd.get() < 0)
+    return LockPathError(ErrorKind::kError, "open", file, errno);
   return WriteWhole(Os::Default(), fd.get(), file, now, ErrorKind::kError);
 }
 
@@ -110,10 +111,10 @@ StaleWriter FileRecordWriter(
     std::function<std::string(const std::string&)> record_file) {
   return [make = std::move(make),
           record_file = std::move(record_file)](const StaleSeed& seed) {
-    return AbandonHeldLock(
-        make, seed, [&](const std::string& path, StaleRecord record) {
-          return SpoilRecordFile(record_file(path), record);
-        });
+    return AbandonHeldLock(make, seed,
+                           [&](const std::string& path, StaleRecord record) {
+                             return SpoilRecordFile(record_file(path), record);
+                           });
   };
 }
 

@@ -42,7 +42,8 @@ StaleWriter FileRecordWriter(
 
 // `entry` with FileRecordWriter(entry.make, record_file) as its writer.
 ImplEntry WithStaleRecordFile(
-    ImplEntry entry, std::function<std::string(const std::string&)> record_file);
+    ImplEntry entry,
+    std::function<std::string(const std::string&)> record_file);
 // The owner record is the lock path itself (pidfile, zc, the kernel locks).
 std::string RecordIsLockPath(const std::string& path);
 

@@ -246,11 +246,10 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                          FindImpl(t.label) != nullptr &&
                          FindImpl(t.label)->write_stale != nullptr,
           .impl = t.label};
-      std::string why =
-          missing.empty()
-              ? FaultSkipReason(sc.faults, fault_target)
-              : "requires " + missing + ", which " + t.label +
-                    " does not declare";
+      std::string why = missing.empty()
+                            ? FaultSkipReason(sc.faults, fault_target)
+                            : "requires " + missing + ", which " + t.label +
+                                  " does not declare";
       if (!why.empty()) {
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
@@ -281,7 +280,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .test_dir = (*scratch)->path(),
                    .log_dir = logs};
       spec.worker_argvs = FaultWorkerArgvs(
-          sc.faults, fault_target, static_cast<int>(spec.schedule.workers.size()),
+          sc.faults, fault_target,
+          static_cast<int>(spec.schedule.workers.size()),
           (fs::path(o.worker).parent_path() / "lockstress-ns-launch").string(),
           spec.test_dir + "/lock");
       if (sc.faults.stale) spec.stale_event = sc.faults.Describe();

@@ -38,9 +38,8 @@ constexpr std::chrono::seconds kRunDeadline{180};
 
 // A stem in scenarios/conformance/, or SUITE/STEM.
 std::string Scenario(const std::string& stem) {
-  std::string path = stem.find('/') == std::string::npos
-                         ? "conformance/" + stem
-                         : stem;
+  std::string path =
+      stem.find('/') == std::string::npos ? "conformance/" + stem : stem;
   return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/" + path + ".toml";
 }
 

@@ -28,7 +28,7 @@ struct BrokenLock {
   // The scenario that catches it: a file stem in scenarios/conformance/,
   // or SUITE/STEM for another suite (faults/container_live_holder).
   std::string scenario;
-  ImplEntry entry;       // info (greeting name "broken-<bug>") and factory
+  ImplEntry entry;  // info (greeting name "broken-<bug>") and factory
 };
 
 // Every broken lock, in a stable order.

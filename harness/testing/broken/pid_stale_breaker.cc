@@ -61,10 +61,12 @@ const ImplInfo& Info() {
     features.add(Feature::kStaleRecovery);
     return new ImplInfo{
         .name = "broken-pid_stale_breaker",
-        .model = "deliberately broken: breaks a lock whose PID is not alive "
-                 "in its own PID namespace",
-        .mechanism = "O_EXCL lock file HOSTNAME-TID-PID-N; kill(PID, 0) == "
-                     "ESRCH means stale: unlink and retry",
+        .model =
+            "deliberately broken: breaks a lock whose PID is not alive "
+            "in its own PID namespace",
+        .mechanism =
+            "O_EXCL lock file HOSTNAME-TID-PID-N; kill(PID, 0) == "
+            "ESRCH means stale: unlink and retry",
         .features = features,
         .ownership = Ownership::kThread,
         .wait_policy = "inotify + backoff (LockObject)",
@@ -82,7 +84,7 @@ BrokenLock PidStaleBreaker() {
           "faults/container_live_holder",
           {Info(), [](const LockOptions& options) {
              return MakeLockObject<PidCheckingMechanism>(Info(), options,
-                                                     options.path);
+                                                         options.path);
            }}};
 }
 

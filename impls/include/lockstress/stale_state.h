@@ -42,9 +42,9 @@ std::string_view StaleRecordName(StaleRecord record);
 std::optional<StaleRecord> ParseStaleRecord(std::string_view name);
 
 struct StaleSeed {
-  std::string path;          // the lock path (LockOptions::path)
-  pid_t owner_pid = 0;       // the PID to record; 0: the writer's own
-  std::string owner_host;    // the host name to record; "": this host's
+  std::string path;        // the lock path (LockOptions::path)
+  pid_t owner_pid = 0;     // the PID to record; 0: the writer's own
+  std::string owner_host;  // the host name to record; "": this host's
   StaleRecord record = StaleRecord::kOwner;
 };
 
