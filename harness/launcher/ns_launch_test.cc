@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -71,6 +72,28 @@ Ran Shell(const std::string& command) {
   int status = pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// Without privileges the probe says why (the reason a scenario is skipped
+// with): checked as nobody, in a child, when we are root.
+TEST(NsLaunch, UnprivilegedProbeGivesTheReason) {
+  if (geteuid() != 0) {
+    EXPECT_NE(NamespaceSupport(true, true), "");
+    return;
+  }
+  pid_t child = fork();
+  if (child == 0) {
+    if (setresgid(65534, 65534, 65534) != 0 ||
+        setresuid(65534, 65534, 65534) != 0) {
+      _exit(3);
+    }
+    std::string why = NamespaceSupport(true, false);
+    _exit(why.find("needs root") != std::string::npos ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(NsLaunch, ChosenPidHostNameAndExitCode) {

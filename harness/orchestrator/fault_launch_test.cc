@@ -23,18 +23,18 @@ FaultTarget Builtin(const std::string& impl) {
 }
 
 TEST(FaultLaunch, NothingPlacedMeansTheDriverAsItIs) {
-  EXPECT_TRUE(FaultWorkerArgvs({}, Builtin("flock"), 2, "/x", "/d/lock")
-                  .empty());
+  EXPECT_TRUE(
+      FaultWorkerArgvs({}, Builtin("flock"), 2, "/x", "/d/lock").empty());
   EXPECT_EQ(FaultSkipReason({}, Builtin("flock")), "");
 }
 
 TEST(FaultLaunch, WorkerZeroSeedsAndEveryWorkerIsLaunched) {
   FaultTables f;
   f.stale = StalePlacement{.owner = "reused_pid", .record = "garbage"};
-  f.namespaces = NamespacePlacement{.pid = true, .uts = true,
-                                    .holder_pid = 4242};
-  auto argvs = FaultWorkerArgvs(f, Builtin("pidfile"), 2, "/bin/launch",
-                                "/d/lock");
+  f.namespaces =
+      NamespacePlacement{.pid = true, .uts = true, .holder_pid = 4242};
+  auto argvs =
+      FaultWorkerArgvs(f, Builtin("pidfile"), 2, "/bin/launch", "/d/lock");
   ASSERT_EQ(argvs.size(), 2u);
   for (std::size_t w = 0; w < 2; ++w) {
     EXPECT_EQ(argvs[w][0], "/bin/launch");
@@ -84,8 +84,8 @@ TEST(FaultLaunch, SeededStaleLockMeetsTheWorker) {
         {.kind = Kind::kBreak},
         {.kind = Kind::kAcquire, .timeout = Timeout::NonBlocking()},
         {.kind = Kind::kRelease}}});
-  spec.worker_argvs = FaultWorkerArgvs(
-      f, t, 1, kBin + "/lockstress-ns-launch", dir.path() + "/lock");
+  spec.worker_argvs = FaultWorkerArgvs(f, t, 1, kBin + "/lockstress-ns-launch",
+                                       dir.path() + "/lock");
   spec.stale_event = f.Describe();
   StatusOr<History> h = RunSchedule(spec, nullptr);
   ASSERT_TRUE(h.ok()) << h.status().ToString();
@@ -95,9 +95,8 @@ TEST(FaultLaunch, SeededStaleLockMeetsTheWorker) {
   std::vector<std::string> acquires;
   for (const Event& e : h->events) {
     if (e.op == "acquire") {
-      acquires.push_back(e.outcome == Outcome::kOk
-                             ? "ok"
-                             : std::string(KindName(e.kind)));
+      acquires.push_back(
+          e.outcome == Outcome::kOk ? "ok" : std::string(KindName(e.kind)));
     }
   }
   EXPECT_EQ(acquires, (std::vector<std::string>{"AlreadyLocked", "ok"}));
