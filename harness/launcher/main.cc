@@ -1,5 +1,7 @@
 // lockstress-ns-launch: runs a worker in its own PID / UTS namespace, with
 // chosen PIDs, after seeding a stale lock; see harness/launcher/ns_launch.h.
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,5 +19,12 @@ int main(int argc, char** argv) {
                  "[--seed CMD ARG...] -- CMD ARG...\n";
     return 2;
   }
-  return lockstress::RunLaunch(*plan);
+  int code = lockstress::RunLaunch(*plan);
+  // _exit, not return: after unshare(CLONE_NEWPID) our children go into the
+  // new PID namespace, and once its init has died nothing more can be
+  // created there (fork fails with ENOMEM, pid_namespaces(7)); exit-time
+  // hooks that fork (LeakSanitizer's tracer) would fail.
+  std::cout.flush();
+  std::cerr.flush();
+  _exit(code);
 }
