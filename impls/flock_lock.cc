@@ -37,6 +37,7 @@
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -91,10 +92,12 @@ const ImplInfo& FlockInfo() {
 }  // namespace
 
 ImplEntry FlockLockEntry() {
-  return {FlockInfo(), [](const LockOptions& options) {
-            return MakeLockObject<FlockMechanism>(FlockInfo(), options,
-                                                  options.path);
-          }};
+  return WithStaleRecordFile({FlockInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<FlockMechanism>(
+                                    FlockInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -79,6 +79,7 @@
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
 #include "impls/core/nfs_link.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -230,10 +231,13 @@ const ImplInfo& LinkInfo(bool threaded) {
 }  // namespace
 
 ImplEntry LinkLockEntry() {
-  return {LinkInfo(true), [](const LockOptions& options) {
-            return MakeLockObject<LinkMechanism>(
-                LinkInfo(options.threaded), options, options.path + ".lock");
-          }};
+  return WithStaleRecordFile({LinkInfo(true),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<LinkMechanism>(
+                                    LinkInfo(options.threaded), options,
+                                    options.path + ".lock");
+                              }},
+                             [](const std::string& p) { return p + ".lock"; });
 }
 
 }  // namespace lockstress

@@ -65,6 +65,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -241,10 +242,12 @@ const ImplInfo& LocketInfo() {
 }  // namespace
 
 ImplEntry LocketLockEntry() {
-  return {LocketInfo(), [](const LockOptions& options) {
-            return MakeLockObject<LocketMechanism>(LocketInfo(), options,
-                                                   options.path);
-          }};
+  return WithStaleRecordFile({LocketInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<LocketMechanism>(
+                                    LocketInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -60,6 +60,7 @@
 #include <dirent.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,7 @@
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -239,13 +241,27 @@ const ImplInfo& MkdirInfo(bool threaded) {
   return *infos[threaded ? 1 : 0];
 }
 
+// The owner record of a held lock: the one file inside PATH.lock (its name
+// is the owner, HOSTNAME-TID-PID; its content is empty, as lockfile's).
+std::string MkdirRecordFile(const std::string& path) {
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(path + ".lock", ec)) {
+    return entry.path().string();
+  }
+  return path + ".lock/missing-owner-file";
+}
+
 }  // namespace
 
 ImplEntry MkdirLockEntry() {
-  return {MkdirInfo(true), [](const LockOptions& options) {
-            return MakeLockObject<MkdirMechanism>(
-                MkdirInfo(options.threaded), options, options.path + ".lock");
-          }};
+  return WithStaleRecordFile({MkdirInfo(true),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<MkdirMechanism>(
+                                    MkdirInfo(options.threaded), options,
+                                    options.path + ".lock");
+                              }},
+                             MkdirRecordFile);
 }
 
 }  // namespace lockstress

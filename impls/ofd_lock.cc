@@ -32,6 +32,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/ofd_mechanism.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -58,11 +59,13 @@ const ImplInfo& OfdInfo() {
 }  // namespace
 
 ImplEntry OfdLockEntry() {
-  return {OfdInfo(), [](const LockOptions& options) {
-            return MakeLockObject<OfdMechanism>(OfdInfo(), options,
-                                                options.path, "ofd",
-                                                /*offers_shared=*/false);
-          }};
+  return WithStaleRecordFile({OfdInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<OfdMechanism>(
+                                    OfdInfo(), options, options.path, "ofd",
+                                    /*offers_shared=*/false);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -66,6 +66,7 @@
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -233,10 +234,12 @@ const ImplInfo& PidfileInfo() {
 }  // namespace
 
 ImplEntry PidfileLockEntry() {
-  return {PidfileInfo(), [](const LockOptions& options) {
-            return MakeLockObject<PidfileMechanism>(PidfileInfo(), options,
-                                                    options.path);
-          }};
+  return WithStaleRecordFile({PidfileInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<PidfileMechanism>(
+                                    PidfileInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -54,6 +54,7 @@
 
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "impls/posix_lock_table.h"
 
 namespace lockstress {
@@ -153,10 +154,12 @@ const ImplInfo& PosixInfo() {
 }  // namespace
 
 ImplEntry PosixLockEntry() {
-  return {PosixInfo(), [](const LockOptions& options) {
-            return MakeLockObject<PosixMechanism>(PosixInfo(), options,
-                                                  options.path);
-          }};
+  return WithStaleRecordFile({PosixInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<PosixMechanism>(
+                                    PosixInfo(), options, options.path);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

@@ -31,6 +31,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/ofd_mechanism.h"
+#include "impls/core/stale_writer.h"
 
 namespace lockstress {
 namespace {
@@ -57,10 +58,13 @@ const ImplInfo& RwInfo() {
 }  // namespace
 
 ImplEntry RwLockEntry() {
-  return {RwInfo(), [](const LockOptions& options) {
-            return MakeLockObject<OfdMechanism>(RwInfo(), options, options.path,
-                                                "rw", /*offers_shared=*/true);
-          }};
+  return WithStaleRecordFile({RwInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<OfdMechanism>(
+                                    RwInfo(), options, options.path, "rw",
+                                    /*offers_shared=*/true);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

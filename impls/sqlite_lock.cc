@@ -78,6 +78,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -365,14 +366,55 @@ const ImplInfo& SqliteInfo() {
   return *info;
 }
 
+// The owner record is the row's unique_name: rewritten in the database
+// (empty, its first half, or bytes that name nobody).
+Status SpoilRow(const std::string& path, StaleRecord record) {
+  std::string lock_file = LockFileName(path);
+  std::string db_path = DatabaseFor(lock_file);
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return Status(ErrorKind::kError, db_path,
+                  std::string("sqlite3_open_v2: ") + sqlite3_errstr(rc));
+  }
+  const char* sql =
+      record == StaleRecord::kEmpty
+          ? "UPDATE locks SET unique_name = '' WHERE lock_file = ?1"
+      : record == StaleRecord::kTruncated
+          ? "UPDATE locks SET unique_name = substr(unique_name, 1, "
+            "length(unique_name) / 2) WHERE lock_file = ?1"
+          : "UPDATE locks SET unique_name = X'FFFE00' || 'garbage' "
+            "WHERE lock_file = ?1";
+  sqlite3_stmt* st = nullptr;
+  rc = sqlite3_prepare_v2(db.get(), sql, -1, &st, nullptr);
+  StmtPtr stmt(st);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(stmt.get(), 1, lock_file.c_str(), -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt.get());
+  }
+  if (rc != SQLITE_DONE) {
+    return Status(
+        ErrorKind::kError, db_path,
+        std::string("spoiling the lock row: ") + sqlite3_errmsg(db.get()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ImplEntry SqliteLockEntry() {
-  return {SqliteInfo(), [](const LockOptions& options) {
-            std::string lock_file = LockFileName(options.path);
-            return MakeLockObject<SqliteMechanism>(
-                SqliteInfo(), options, DatabaseFor(lock_file), lock_file);
-          }};
+  ImplEntry entry{SqliteInfo(), [](const LockOptions& options) {
+                    std::string lock_file = LockFileName(options.path);
+                    return MakeLockObject<SqliteMechanism>(
+                        SqliteInfo(), options, DatabaseFor(lock_file),
+                        lock_file);
+                  }};
+  entry.write_stale = [make = entry.make](const StaleSeed& seed) {
+    return AbandonHeldLock(make, seed, SpoilRow);
+  };
+  return entry;
 }
 
 }  // namespace lockstress

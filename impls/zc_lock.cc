@@ -54,6 +54,7 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
+#include "impls/core/stale_writer.h"
 #include "lockstress/os.h"
 
 namespace lockstress {
@@ -178,17 +179,22 @@ const ImplInfo& ZcSimpleInfo() {
 }  // namespace
 
 ImplEntry ZcLockEntry() {
-  return {ZcInfo(), [](const LockOptions& options) {
-            return MakeLockObject<ZcMechanism>(ZcInfo(), options, options.path,
-                                               true);
-          }};
+  return WithStaleRecordFile({ZcInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<ZcMechanism>(
+                                    ZcInfo(), options, options.path, true);
+                              }},
+                             RecordIsLockPath);
 }
 
 ImplEntry ZcSimpleLockEntry() {
-  return {ZcSimpleInfo(), [](const LockOptions& options) {
-            return MakeLockObject<ZcMechanism>(ZcSimpleInfo(), options,
-                                               options.path, false);
-          }};
+  return WithStaleRecordFile({ZcSimpleInfo(),
+                              [](const LockOptions& options) {
+                                return MakeLockObject<ZcMechanism>(
+                                    ZcSimpleInfo(), options, options.path,
+                                    false);
+                              }},
+                             RecordIsLockPath);
 }
 
 }  // namespace lockstress

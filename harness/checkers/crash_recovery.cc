@@ -1,8 +1,8 @@
 // crash_recovery: what a holder's death leaves behind (recovery.h): freed
 // at once, taken over within the bound, stale until broken, or stale.
 //
-// Reported for every kill of a holder. It fails only where the behaviour
-// contradicts the declared features:
+// Reported for every kill of a holder and every seeded stale lock. It fails
+// only where the behaviour contradicts the declared features:
 //   - with stale_recovery, the lock stayed taken past recovery_bound while
 //     others kept trying (recovery.h late_refusal), or was never recovered
 //     while others tried;
@@ -29,8 +29,10 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
   std::vector<std::size_t> evidence;
   for (const Recovery& r : rs) {
     std::string line =
-        "w" + std::to_string(r.holder->worker) +
-        " killed holding: " + std::string(RecoveryKindName(r.kind));
+        (r.holder->worker < 0
+             ? std::string("seeded stale lock: ")
+             : "w" + std::to_string(r.holder->worker) + " killed holding: ") +
+        std::string(RecoveryKindName(r.kind));
     if (r.kind == Recovery::Kind::kFreed ||
         r.kind == Recovery::Kind::kTakenOver) {
       line += " after " + DurMs(r.latency);

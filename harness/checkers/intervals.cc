@@ -207,6 +207,21 @@ Holdings DeriveIntervals(const History& history) {
     const Event& e = ev[i];
     if (e.type == Event::Type::kNemesis) {
       if (e.op == "kill" && e.target >= 0) die(e.target, e.t0, i);
+      if (e.op == "stale") {
+        // A holder that died before the run (a seeded stale lock): dead at
+        // once, its lock lingers like any dead holder's (below).
+        Interval iv;
+        iv.handle = kSeededHolder;
+        iv.worker = -1;
+        iv.sure_begin = iv.sure_end = e.t1;
+        iv.may_begin = e.t0;
+        iv.may_end = out.end;
+        iv.begin_event = i;
+        iv.end_event = i;
+        iv.end = IntervalEnd::kDeath;
+        dead.push_back(ivs.size());
+        ivs.push_back(iv);
+      }
       continue;
     }
     HandleState& st = state[e.handle];
@@ -317,7 +332,9 @@ std::string Describe(const Holdings& h, const History& history,
                      std::size_t index) {
   const Event& e = history.events[index];
   std::string s;
-  if (e.type == Event::Type::kNemesis) {
+  if (e.type == Event::Type::kNemesis && e.op == "stale") {
+    s = "seeded " + e.message;
+  } else if (e.type == Event::Type::kNemesis) {
     s = "nemesis " + e.op + " w" + std::to_string(e.target);
   } else {
     s = e.handle + " " + e.op;
@@ -346,6 +363,10 @@ std::string Describe(const Holdings& h, const History& history,
 }
 
 std::string DescribeInterval(const Holdings& h, const Interval& iv) {
+  if (iv.handle == kSeededHolder) {
+    return "the seeded stale lock (its holder died before the run, at " +
+           Ms(h, iv.sure_begin) + ")";
+  }
   if (!iv.certain) {
     return iv.handle + " possibly held [" + Ms(h, iv.may_begin) + ".." +
            Ms(h, iv.may_end) + "]";

@@ -29,6 +29,11 @@
 //   - a successful release by a handle of the same owner (ownership process
 //     or host, see SameOwner) ends the holder's interval: one owner, one lock;
 //   - a release that errs ends the interval (the impl says it does not hold).
+// A seeded stale lock (nemesis event "stale": the lock was left before the
+// run by a holder that died, fault_launch.h) is an interval of the pseudo
+// handle kSeededHolder (worker -1), dead at the event: an empty sure range,
+// and a may range until a break or another handle's acquire, as any dead
+// holder's.
 // Reentrant nesting: acquires by a holder nest; the interval ends at the
 // release that brings the depth back to zero.
 //
@@ -45,6 +50,9 @@
 #include "lockstress/history.h"
 
 namespace lockstress {
+
+// The handle of a seeded stale lock's holder.
+inline constexpr char kSeededHolder[] = "seeded";
 
 enum class IntervalEnd : unsigned char { kRelease, kBreak, kDeath, kOpen };
 

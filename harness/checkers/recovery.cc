@@ -29,7 +29,11 @@ std::vector<Recovery> AnalyzeKills(const History& history, const Holdings& h,
       continue;
     }
     const Event& kill = ev[*iv.end_event];
-    if (kill.type != Event::Type::kNemesis || kill.op != "kill") continue;
+    // A kill of a holder, or a stale lock seeded before the run.
+    if (kill.type != Event::Type::kNemesis ||
+        (kill.op != "kill" && kill.op != "stale")) {
+      continue;
+    }
     Recovery r;
     r.holder = &iv;
     r.kill_event = *iv.end_event;

@@ -1,7 +1,9 @@
 // Recovery: what happened to the lock after a holder was killed.
 //
 // Shared by crash_recovery and stale_recovery. For every nemesis kill whose
-// target held the lock (a certain interval ended by that kill):
+// target held the lock (a certain interval ended by that kill), and every
+// stale lock seeded before the run (nemesis "stale", intervals.h
+// kSeededHolder; its "kill" is the seeding):
 //   kFreed     the first acquire by another handle after the kill succeeded
 //              (nobody was refused first): the lock died with its holder;
 //   kTakenOver another handle got it without a break, after refusals;

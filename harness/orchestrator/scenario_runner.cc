@@ -273,14 +273,24 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
                     .workers = static_cast<int>(spec.schedule.workers.size()),
                     .witness = spec.test_dir + "/witness"};
   if (Status s = CreateWitness(history.header.witness); !s.ok()) return s;
+  RunState state(spec);
   // Start every worker and read every greeting: the start barrier.
   std::vector<std::unique_ptr<WorkerSlot>> slots;
   for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
     auto slot = std::make_unique<WorkerSlot>();
+    Event seeded{.type = Event::Type::kNemesis, .worker = -1, .op = "stale"};
+    seeded.t0 = protocol::MonotonicNanos();
     StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
-        spec.driver_argv, fmt::format("{}/worker-{}.log", spec.log_dir, w),
+        w < spec.worker_argvs.size() ? spec.worker_argvs[w] : spec.driver_argv,
+        fmt::format("{}/worker-{}.log", spec.log_dir, w),
         fmt::format("worker {} ({})", w, spec.impl), spec.greeting_timeout);
     if (!conn.ok()) return conn.status();
+    if (w == 0 && !spec.stale_event.empty()) {
+      // Worker 0's launcher seeded the lock before the worker greeted.
+      seeded.t1 = protocol::MonotonicNanos();
+      seeded.message = spec.stale_event;
+      state.Record(std::move(seeded));
+    }
     slot->conn = std::move(*conn);
     if (w > 0 &&
         slot->conn->greeting().name != slots[0]->conn->greeting().name) {
@@ -295,7 +305,6 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
   if (!slots.empty())
     history.header.features = slots[0]->conn->greeting().features;
 
-  RunState state(spec);
   Clock::time_point start = Clock::now();
   std::vector<std::thread> clients;
   std::atomic<int> running{0};

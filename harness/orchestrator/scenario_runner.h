@@ -35,6 +35,14 @@ struct RunSpec {
   std::string impl;  // for the history header
   Ownership ownership = Ownership::kProcess;
   std::vector<std::string> driver_argv;  // one worker's command
+  // When not empty: worker w's own command instead (the faults suite wraps
+  // workers in the namespace launcher, fault_launch.h).
+  std::vector<std::vector<std::string>> worker_argvs;
+  // When not empty: worker 0's command seeds a stale lock before it greets;
+  // recorded as the history's first event, nemesis "stale" with this text
+  // as its message (the checkers treat it as a holder that died before the
+  // run, intervals.h).
+  std::string stale_event;
   std::string scenario;
   std::uint64_t seed = 0;
   Schedule schedule;

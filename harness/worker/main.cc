@@ -2,16 +2,25 @@
 // built-in implementation. It greets on stdout, answers requests from
 // stdin, and logs on stderr.
 //
+// lockstress-worker --impl NAME --seed-stale --lock PATH [--owner-pid N]
+//     [--owner-host NAME] [--record owner|empty|truncated|garbage]
+//     [--mtime now|future|past] [--foreign-user]
+// leaves a dead holder's lock at PATH in NAME's own format and exits 0
+// (harness/worker/stale_seeding.h): this process is the dead holder.
+//
 // Exit codes: 0 after quit or end of input; 2 for usage errors, an unknown
 // or unfinished implementation (its factory makes no object), and lines it
 // cannot answer.
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
 
 #include "harness/driver/driver_server.h"
+#include "harness/worker/stale_seeding.h"
 #include "lockstress/registry.h"
 
 namespace {
@@ -20,18 +29,64 @@ constexpr int kUsage = 2;
 
 int Usage(std::string_view why) {
   std::cerr << "lockstress-worker: " << why
-            << "\nusage: lockstress-worker --impl NAME\n";
+            << "\nusage: lockstress-worker --impl NAME [--seed-stale --lock "
+               "PATH [--owner-pid N] [--owner-host NAME] [--record R] "
+               "[--mtime M] [--foreign-user]]\n";
   return kUsage;
+}
+
+// The holder must die holding: _exit, so that nothing is released or
+// destroyed on the way out (stale_state.h).
+[[noreturn]] void SeedStale(const lockstress::ImplEntry& entry,
+                            const lockstress::StaleSeeding& seeding) {
+  lockstress::Status s = lockstress::SeedStaleLock(entry, seeding);
+  if (!s.ok()) {
+    std::cerr << "lockstress-worker: --seed-stale: " << s.Describe() << "\n";
+    std::cerr.flush();
+    _exit(kUsage);
+  }
+  std::cerr.flush();
+  _exit(0);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string impl;
+  bool seed = false;
+  lockstress::StaleSeeding seeding;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--impl" && i + 1 < argc) {
+    bool has_value = i + 1 < argc;
+    if (arg == "--impl" && has_value) {
       impl = argv[++i];
+    } else if (arg == "--seed-stale") {
+      seed = true;
+    } else if (arg == "--lock" && has_value) {
+      seeding.seed.path = argv[++i];
+    } else if (arg == "--owner-pid" && has_value) {
+      std::string v = argv[++i];
+      char* end = nullptr;
+      long pid = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || pid < 1 || pid > 4194304) {
+        return Usage("--owner-pid must be a PID, not '" + v + "'");
+      }
+      seeding.seed.owner_pid = static_cast<pid_t>(pid);
+    } else if (arg == "--owner-host" && has_value) {
+      seeding.seed.owner_host = argv[++i];
+    } else if (arg == "--record" && has_value) {
+      std::string v = argv[++i];
+      auto r = lockstress::ParseStaleRecord(v);
+      if (!r)
+        return Usage(
+            "--record must be owner, empty, truncated or "
+            "garbage, not '" +
+            v + "'");
+      seeding.seed.record = *r;
+    } else if (arg == "--mtime" && has_value) {
+      seeding.mtime = argv[++i];
+    } else if (arg == "--foreign-user") {
+      seeding.foreign_user = true;
     } else if (arg.starts_with("--impl=")) {
       impl = std::string(arg.substr(7));
     } else {
@@ -39,6 +94,12 @@ int main(int argc, char** argv) {
     }
   }
   if (impl.empty()) return Usage("--impl NAME is required");
+  if (seed && seeding.seed.path.empty()) {
+    return Usage("--seed-stale needs --lock PATH");
+  }
+  if (!seed && !seeding.seed.path.empty()) {
+    return Usage("--lock is for --seed-stale");
+  }
   const lockstress::ImplEntry* entry = lockstress::FindImpl(impl);
   if (entry == nullptr) {
     return Usage("unknown implementation '" + impl +
@@ -53,6 +114,7 @@ int main(int argc, char** argv) {
                  "(not implemented yet)\n";
     return kUsage;
   }
+  if (seed) SeedStale(*entry, seeding);
   // A vanished reader must give EPIPE on write, not kill us silently.
   signal(SIGPIPE, SIG_IGN);
   lockstress::LockFactory factory =

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "harness/orchestrator/fault_launch.h"
 #include "harness/orchestrator/scenario_runner.h"
 #include "harness/orchestrator/scratch_dir.h"
 #include "harness/orchestrator/worker_connection.h"
@@ -202,8 +203,23 @@ StatusOr<std::string> MakeRunDir(const RunOptions& o) {
   return fs::absolute(run).string();
 }
 
+// The conformance run includes the faults suite's cheap scenarios (those
+// with in_default_run = true; docs/faults.md), when the suite is there.
+void AddCheapFaults(const RunOptions& o, std::vector<Scenario>& out) {
+  if (!fs::is_directory(fs::path(o.scenarios_dir) / "faults")) return;
+  StatusOr<std::vector<Scenario>> faults = LoadSuite(o.scenarios_dir, "faults");
+  if (!faults.ok()) return;  // named with --suite faults, it errs there
+  for (Scenario& sc : *faults) {
+    if (sc.faults.in_default_run) out.push_back(std::move(sc));
+  }
+}
+
 StatusOr<std::vector<Scenario>> Scenarios(const RunOptions& o) {
-  if (o.scenario_files.empty()) return LoadSuite(o.scenarios_dir, o.suite);
+  if (o.scenario_files.empty()) {
+    StatusOr<std::vector<Scenario>> suite = LoadSuite(o.scenarios_dir, o.suite);
+    if (suite.ok() && o.suite == "conformance") AddCheapFaults(o, *suite);
+    return suite;
+  }
   std::vector<Scenario> out;
   for (const std::string& f : o.scenario_files) {
     StatusOr<Scenario> s = LoadScenario(f);
@@ -300,9 +316,17 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       const bool outside = Overlap(sc.required, t.outside_promise);
       if (outside) c["outside_promise"] = true;
       std::string missing = Missing(sc.required, t.features);
-      if (!missing.empty()) {
-        std::string why =
-            "requires " + missing + ", which " + t.label + " does not declare";
+      FaultTarget fault_target{
+          .driver_argv = t.argv,
+          .seeds_stale = t.argv.front() == o.worker &&
+                         FindImpl(t.label) != nullptr &&
+                         FindImpl(t.label)->write_stale != nullptr,
+          .impl = t.label};
+      std::string why = missing.empty()
+                            ? FaultSkipReason(sc.faults, fault_target)
+                            : "requires " + missing + ", which " + t.label +
+                                  " does not declare";
+      if (!why.empty()) {
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
               {t.label, sc.name, p, "skip", why, t.negative_control, outside});
@@ -331,6 +355,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .schedule = Generate(sc, results.seed, t.features, duration),
                    .test_dir = (*scratch)->path(),
                    .log_dir = logs};
+      spec.worker_argvs = FaultWorkerArgvs(
+          sc.faults, fault_target,
+          static_cast<int>(spec.schedule.workers.size()),
+          (fs::path(o.worker).parent_path() / "lockstress-ns-launch").string(),
+          spec.test_dir + "/lock");
+      if (sc.faults.stale) spec.stale_event = sc.faults.Describe();
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/launcher/ns_launch.h"
 #include "harness/testing/broken/broken_locks.h"
 #include "impls/testing/test_dirs.h"
 
@@ -35,9 +36,11 @@ constexpr std::uint64_t kSeed = 20261123;
 // Generous: sanitizer builds are slow and the machine is shared.
 constexpr std::chrono::seconds kRunDeadline{180};
 
+// A stem in scenarios/conformance/, or SUITE/STEM.
 std::string Scenario(const std::string& stem) {
-  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/conformance/" + stem +
-         ".toml";
+  std::string path =
+      stem.find('/') == std::string::npos ? "conformance/" + stem : stem;
+  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/" + path + ".toml";
 }
 
 std::string ReadFile(const std::string& path) {
@@ -221,9 +224,23 @@ TEST(BrokenDrivers, StaleNeverRecoversFailsStaleRecovery) {
                {"stale_recovery_bound"});
 }
 
+// Containers (scenarios/faults/): the holder lives at PID 4242 in its own
+// PID namespace; the contender's namespace has no PID 4242, and the PID
+// check there breaks a live holder's lock. Needs root (namespaces and
+// ns_last_pid); skipped with the reason otherwise, as lockstress skips the
+// scenario.
+TEST(BrokenDrivers, PidStaleBreakerFailsInContainers) {
+  std::string why = NamespaceSupport(/*pid_ns=*/true, /*uts_ns=*/false);
+  if (!why.empty()) GTEST_SKIP() << why;
+  ExpectCaught("pid_stale_breaker", "mutual_exclusion",
+               {"faults/container_live_holder"});
+  ExpectCaught("pid_stale_breaker", "stale_recovery",
+               {"faults/container_live_holder"});
+}
+
 // Every bug in the table has a test above (a new bug needs one).
 TEST(BrokenDrivers, EveryBugIsTested) {
-  EXPECT_EQ(AllBrokenLocks().size(), 10u);
+  EXPECT_EQ(AllBrokenLocks().size(), 11u);
 }
 
 // The control: the registry's real posix lock, served by the same driver
@@ -256,6 +273,15 @@ TEST(BrokenDrivers, CorrectPosixThroughTheSameDriverPasses) {
       Checks(*run.results, "posix", "mutual_exclusion", "pass").empty())
       << "mutual_exclusion never judged posix\n"
       << run.results->dump(1);
+  // The container scenario that catches pid_stale_breaker judged posix too.
+  if (NamespaceSupport(/*pid_ns=*/true, /*uts_ns=*/false).empty()) {
+    bool judged = false;
+    for (const std::string& c :
+         Checks(*run.results, "posix", "stale_recovery", "pass")) {
+      judged = judged || c.rfind("faults/container_live_holder:", 0) == 0;
+    }
+    EXPECT_TRUE(judged) << run.results->dump(1);
+  }
 }
 
 }  // namespace

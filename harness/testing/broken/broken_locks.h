@@ -25,8 +25,10 @@ namespace lockstress::broken {
 struct BrokenLock {
   std::string bug;       // the --bug value
   std::string property;  // the property whose checker must fail it
-  std::string scenario;  // conformance scenario (file stem) that catches it
-  ImplEntry entry;       // info (greeting name "broken-<bug>") and factory
+  // The scenario that catches it: a file stem in scenarios/conformance/,
+  // or SUITE/STEM for another suite (faults/container_live_holder).
+  std::string scenario;
+  ImplEntry entry;  // info (greeting name "broken-<bug>") and factory
 };
 
 // Every broken lock, in a stable order.
@@ -45,6 +47,7 @@ BrokenLock LyingIsLocked();
 BrokenLock PosixThreads();
 BrokenLock QueryDropsPosixLock();
 BrokenLock StaleNeverRecovers();
+BrokenLock PidStaleBreaker();
 
 }  // namespace lockstress::broken
 

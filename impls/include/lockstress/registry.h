@@ -12,6 +12,7 @@
 
 #include "lockstress/capabilities.h"
 #include "lockstress/lock.h"
+#include "lockstress/stale_state.h"
 
 namespace lockstress {
 
@@ -19,6 +20,9 @@ struct ImplEntry {
   ImplInfo info;
   // Makes an object; never touches the filesystem (errors come at use).
   std::function<std::unique_ptr<Lock>(const LockOptions&)> make;
+  // Leaves a dead holder's lock at a path, in this implementation's own
+  // on-disk format (stale_state.h); empty when it has none.
+  StaleWriter write_stale = {};
 };
 
 // All built-in implementations, in a stable order.
