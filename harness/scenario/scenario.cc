@@ -247,7 +247,8 @@ void LoadExpect(const toml::table& e, Scenario& s) {
 
 void Load(const toml::table& root, Scenario& s) {
   OnlyKeys(root, {"name", "description", "requires", "properties", "topology",
-                  "timing", "mix", "step", "nemesis", "expect"});
+                  "timing", "mix", "step", "nemesis", "expect", "fault",
+                  "clock", "hostile"});
   s.name = s.suite + "/" + Value<std::string>(root, "name").value_or(s.name);
   s.description = Value<std::string>(root, "description").value_or("");
   if (s.description.empty()) throw Bad{1, "description is required"};
@@ -280,6 +281,11 @@ void Load(const toml::table& root, Scenario& s) {
   LoadSteps(root, s);
   LoadNemesis(root, s);
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
+  try {
+    s.faults = LoadFaultTables(root, s.processes);
+  } catch (const FaultTableError& e) {
+    throw Bad{e.line, e.message};
+  }
   if (s.steps.empty() && !s.mix)
     throw Bad{1, "a scenario needs [[step]]s or a [mix]"};
 }

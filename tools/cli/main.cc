@@ -1,7 +1,7 @@
 // lockstress: the command-line tool.
 //   lockstress run [--impl NAME,...|all] [--driver 'CMD']... [--suite NAME]
 //                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
-//                  [--duration S] [--junit FILE] [TOLERANCES]
+//                  [--duration S] [--junit FILE] [--crash-points] [TOLERANCES]
 //   lockstress list [impls|scenarios|suites]
 //   lockstress check RUN_DIR [TOLERANCES]
 // TOLERANCES: --timeout-late MS --nonblocking-prompt MS --starvation-bound MS
@@ -20,6 +20,7 @@
 #include "harness/orchestrator/interrupt.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
+#include "tools/cli/crash_points.h"
 #include "tools/cli/list_command.h"
 #include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
@@ -131,6 +132,9 @@ int main(int argc, char** argv) {
       run->add_option("--duration", duration, "Seconds, for stress scenarios")
           ->check(CLI::PositiveNumber);
   run->add_option("--junit", run_options.junit, "Also write JUnit XML here");
+  run->add_flag("--crash-points", run_options.crash_points,
+                "Crash a holder at every failpoint of each built-in in turn "
+                "and check what a survivor sees (docs/faults.md)");
   ToleranceOptions run_tolerances;
   run_tolerances.AddTo(run);
 
@@ -176,6 +180,10 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
+    if (run_options.crash_points) {
+      return lockstress::cli::RunCrashPoints(run_options, interrupt, std::cout,
+                                             std::cerr);
+    }
     return lockstress::cli::RunRun(run_options, interrupt, std::cout,
                                    std::cerr);
   }

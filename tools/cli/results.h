@@ -13,6 +13,7 @@
 #define LOCKSTRESS_TOOLS_CLI_RESULTS_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct Results {
   std::uint64_t seed = 0;
   CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
+  // Extra tables (docs: results.json "sections"), in order; may be empty.
+  nlohmann::json sections = nlohmann::json::array();
   // A fail of an implementation that is not the negative control.
   bool any_failed() const;
   // Negative controls that did not fail mutual_exclusion.

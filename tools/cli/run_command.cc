@@ -33,6 +33,7 @@ struct Target {
   FeatureSet features;  // from the greeting
   bool negative_control = false;
   std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
+  const ImplEntry* entry = nullptr;           // built-ins
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -85,7 +86,8 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
                    e->info.ownership,
                    {},
                    control,
-                   e->info.stale_bound});
+                   e->info.stale_bound,
+                   e});
   }
   for (std::size_t i = 0; i < o.drivers.size(); ++i) {
     out.push_back({fmt::format("driver{}", i + 1),
@@ -155,7 +157,30 @@ std::string Missing(FeatureSet need, FeatureSet have) {
   return missing.ToString();
 }
 
+// The scenario's [[fault]], [clock] and [hostile] tables, into the spec.
+// A hostile plant goes where the implementation keeps its lock: a
+// built-in's lock_path(); PATH itself for an outside driver.
+void ApplyFaults(const Scenario& sc, const ImplEntry* entry, RunSpec& spec) {
+  for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
+    spec.worker_faults.push_back(sc.faults.ForWorker(static_cast<int>(w)));
+  }
+  if (!sc.faults.hostile) return;
+  spec.hostile = sc.faults.setup;
+  spec.hostile_lock_path = spec.test_dir + "/lock";
+  if (entry != nullptr) {
+    if (std::unique_ptr<Lock> probe =
+            entry->make({.path = spec.hostile_lock_path})) {
+      spec.hostile_lock_path = probe->lock_path();
+    }
+  }
+}
+
 }  // namespace
+
+StatusOr<std::string> CreateRunDir(const RunOptions& options) {
+  return MakeRunDir(options);
+}
+std::string FlatName(std::string name) { return Flat(std::move(name)); }
 
 int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
            std::ostream& out, std::ostream& err) {
@@ -255,6 +280,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .schedule = Generate(sc, results.seed, t.features, duration),
                    .test_dir = (*scratch)->path(),
                    .log_dir = logs};
+      ApplyFaults(sc, t.entry, spec);
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,

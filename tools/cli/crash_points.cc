@@ -1,0 +1,314 @@
+#include "tools/cli/crash_points.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "harness/orchestrator/scenario_runner.h"
+#include "harness/orchestrator/scratch_dir.h"
+#include "lockstress/registry.h"
+#include "tools/cli/check_options.h"
+#include "tools/cli/results.h"
+
+namespace lockstress::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr const char* kCrashActions[] = {"exit", "kill"};
+
+PlannedOp Op(PlannedOp::Kind kind, Timeout timeout = Timeout::NonBlocking()) {
+  return {.kind = kind, .timeout = timeout};
+}
+
+// Index of the first op event of `worker` with `op` after `from` (and its
+// outcome ok when `ok_only`); nullopt when none.
+std::optional<std::size_t> Find(const History& h, int worker,
+                                std::string_view op, std::size_t from = 0) {
+  for (std::size_t i = from; i < h.events.size(); ++i) {
+    const Event& e = h.events[i];
+    if (e.type == Event::Type::kOp && e.worker == worker && e.op == op) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Answer(const Event& e) {
+  if (e.outcome == Outcome::kOk) return "ok";
+  if (e.outcome == Outcome::kLost) return "lost (" + e.message + ")";
+  return std::string(ErrorKindName(e.kind));
+}
+
+std::string Ms(std::int64_t ns) { return fmt::format("{:.0f} ms", ns / 1e6); }
+
+// What the crash left in `dir`, apart from the harness's witness file.
+std::string Leftovers(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name != "witness") names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : " ") + n;
+  return out.empty() ? "-" : out;
+}
+
+StatusOr<std::vector<const ImplEntry*>> Chosen(const RunOptions& o) {
+  std::vector<const ImplEntry*> out;
+  bool all = o.impls.empty() ||
+             std::find(o.impls.begin(), o.impls.end(), "all") != o.impls.end();
+  if (all) {
+    for (const ImplEntry& e : AllImpls()) {
+      if (!e.info.failpoints.empty() &&
+          e.make({.path = "/nonexistent/lockstress-probe"}) != nullptr) {
+        out.push_back(&e);
+      }
+    }
+    return out;
+  }
+  for (const std::string& name : o.impls) {
+    const ImplEntry* e = FindImpl(name);
+    if (e == nullptr) {
+      return Status(
+          ErrorKind::kError, "",
+          "unknown implementation '" + name + "' (lockstress list impls)");
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+Schedule CrashPointSchedule(const ImplInfo& info, milliseconds bound) {
+  const FeatureSet& f = info.features;
+  Schedule s;
+  s.workers.resize(2);
+  s.workers[0] = {{Op(PlannedOp::Kind::kAcquire), Op(PlannedOp::Kind::kRelease)}};
+  std::vector<PlannedOp> survivor;
+  survivor.push_back({.kind = PlannedOp::Kind::kSleep, .at = kSurvivorStart});
+  if (f.has(Feature::kIsLocked)) survivor.push_back(Op(PlannedOp::Kind::kIsLocked));
+  bool wait = f.has(Feature::kStaleRecovery) && f.has(Feature::kTimeout);
+  survivor.push_back(Op(PlannedOp::Kind::kAcquire,
+                        wait ? Timeout::After(bound) : Timeout::NonBlocking()));
+  survivor.push_back(Op(PlannedOp::Kind::kRelease));
+  if (f.has(Feature::kBreak)) {
+    survivor.push_back(Op(PlannedOp::Kind::kBreak));
+    survivor.push_back(Op(PlannedOp::Kind::kAcquire));
+    survivor.push_back(Op(PlannedOp::Kind::kRelease));
+  }
+  s.workers[1] = {survivor};
+  s.blocking_limit = bound;
+  return s;
+}
+
+CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
+                             const std::string& failpoint,
+                             const CheckOptions& options) {
+  CrashVerdict v{.status = "fail"};
+  std::optional<std::size_t> crash;
+  for (std::size_t i = 0; i < h.events.size(); ++i) {
+    const Event& e = h.events[i];
+    if (e.type == Event::Type::kOp && e.worker == 0 &&
+        e.outcome == Outcome::kLost) {
+      crash = i;
+      break;
+    }
+  }
+  if (!crash) {
+    std::optional<std::size_t> a = Find(h, 0, "acquire");
+    v.detail = "the holder never reached failpoint " + failpoint +
+               " in an acquire and a release (acquire answered " +
+               (a ? Answer(h.events[*a]) : std::string("nothing")) +
+               "): ImplInfo::failpoints names a step the code does not pass";
+    return v;
+  }
+  v.crashed_in = h.events[*crash].op;
+  std::optional<std::size_t> first = Find(h, 1, "acquire");
+  if (!first) {
+    v.detail = "the survivor made no acquire";
+    return v;
+  }
+  const Event& a = h.events[*first];
+  const bool stale = info.features.has(Feature::kStaleRecovery);
+  const bool brk = info.features.has(Feature::kBreak);
+  std::int64_t after = a.t1 - h.events[*crash].t1;
+  std::string took = "crashed in " + v.crashed_in + " at " + failpoint + "; ";
+  if (a.outcome == Outcome::kOk) {
+    v.survivor_saw = "free";
+    v.recovered_by = stale ? "stale_recovery" : "nothing needed";
+    v.status = "pass";
+    v.detail = took + "the survivor acquired " + Ms(after) +
+               " after the crash" +
+               (stale ? "" : " (the crash left no lock behind)");
+  } else {
+    v.survivor_saw = "held (" + Answer(a) + ")";
+    if (stale) {
+      v.recovered_by = "not recovered";
+      v.detail = took + "declares stale_recovery, but the survivor's " +
+                 "acquire(" + a.arg + ") answered " + Answer(a) + ": " +
+                 a.message;
+    } else if (brk) {
+      std::optional<std::size_t> b = Find(h, 1, "break", *first);
+      std::optional<std::size_t> again =
+          b ? Find(h, 1, "acquire", *b) : std::nullopt;
+      if (b && again && h.events[*b].outcome == Outcome::kOk &&
+          h.events[*again].outcome == Outcome::kOk) {
+        v.recovered_by = "break_lock";
+        v.status = "pass";
+        v.detail = took + "stale (" + Answer(a) +
+                   ") until break_lock, as documented without "
+                   "stale_recovery; acquired after the break";
+      } else {
+        v.recovered_by = "not recovered";
+        v.detail = took + "still taken after break_lock: break " +
+                   (b ? Answer(h.events[*b]) : std::string("missing")) +
+                   ", then acquire " +
+                   (again ? Answer(h.events[*again]) + " " +
+                                h.events[*again].message
+                          : std::string("missing"));
+      }
+    } else {
+      v.recovered_by = "manual cleanup";
+      v.status = "pass";
+      v.detail = took + "stale (" + Answer(a) +
+                 "); needs manual cleanup: neither stale_recovery nor break "
+                 "is declared";
+    }
+  }
+  if (const Checker* me = FindChecker("mutual_exclusion")) {
+    CheckResult r = me->Check(h, options);
+    if (r.verdict == Verdict::kFail) {
+      v.status = "fail";
+      v.detail = "two holders after the crash: " + r.detail + "; " + v.detail;
+    }
+  }
+  return v;
+}
+
+int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
+                   std::ostream& out, std::ostream& err) {
+  if (!o.drivers.empty()) {
+    err << "lockstress run --crash-points: failpoints live in the built-ins' "
+           "Os layer; an outside --driver cannot be crashed at a step\n";
+    return 2;
+  }
+  StatusOr<std::vector<const ImplEntry*>> impls = Chosen(o);
+  if (!impls.ok()) {
+    err << "lockstress run: " << impls.status().message() << "\n";
+    return 2;
+  }
+  StatusOr<std::string> run_dir = CreateRunDir(o);
+  if (!run_dir.ok()) {
+    err << "lockstress run: " << run_dir.status().ToString() << "\n";
+    return 2;
+  }
+  std::string scratch_parent = o.dir.empty() ? *run_dir : o.dir;
+  if (!fs::is_directory(scratch_parent)) {
+    err << fmt::format("lockstress run: --dir '{}' is not a directory\n",
+                       o.dir);
+    return 2;
+  }
+  Results results;
+  results.seed = o.seed.value_or(0);
+  results.options = o.check_options;
+  nlohmann::json rows = nlohmann::json::array();
+  std::size_t total = 0;
+  for (const ImplEntry* e : *impls) {
+    total += e->info.failpoints.size() * std::size(kCrashActions);
+  }
+  out << fmt::format("lockstress run --crash-points: {} case(s), run "
+                     "directory {}\n",
+                     total, *run_dir);
+  for (const ImplEntry* e : *impls) {
+    const ImplInfo& info = e->info;
+    if (info.failpoints.empty()) {
+      out << info.name << ": no failpoints (nothing to crash at)\n";
+    }
+    CheckOptions opt = ForImplementation(o.check_options, info.stale_bound);
+    for (const std::string& point : info.failpoints) {
+      for (const char* action : kCrashActions) {
+        if (interrupt.interrupted()) {
+          err << "lockstress run: interrupted\n";
+          return 2;
+        }
+        std::string scenario = "crash_points/" + point + "/" + action;
+        StatusOr<std::unique_ptr<ScratchDir>> scratch =
+            ScratchDir::Create(scratch_parent, "lockstress-");
+        if (!scratch.ok()) {
+          err << "lockstress run: " << scratch.status().ToString() << "\n";
+          return 2;
+        }
+        std::string logs =
+            fmt::format("{}/logs/{}/{}", *run_dir, info.name,
+                        FlatName(scenario));
+        fs::create_directories(logs);
+        RunSpec spec{.impl = info.name,
+                     .ownership = info.ownership,
+                     .driver_argv = {o.worker, "--impl", info.name},
+                     .scenario = scenario,
+                     .seed = results.seed,
+                     .schedule = CrashPointSchedule(info, opt.recovery_bound),
+                     .test_dir = (*scratch)->path(),
+                     .log_dir = logs};
+        spec.worker_faults = {
+            {fmt::format("failpoint={},action={}", point, action)}, {}};
+        StatusOr<History> history = RunSchedule(spec, interrupt.flag());
+        if (!history.ok()) {
+          err << "lockstress run: " << history.status().message() << "\n";
+          return 2;
+        }
+        std::string left = Leftovers((*scratch)->path());
+        std::string rel = fmt::format("histories/{}/{}.jsonl", info.name,
+                                      FlatName(scenario));
+        fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
+        if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
+          err << "lockstress run: " << s.ToString() << "\n";
+          return 2;
+        }
+        CrashVerdict v = JudgeCrashPoint(*history, info, point, opt);
+        results.checks.push_back({info.name, scenario, "crash_recovery",
+                                  v.status,
+                                  v.detail + "; left in the directory: " +
+                                      left});
+        rows.push_back({info.name, point, action, v.crashed_in,
+                        v.survivor_saw, v.recovered_by, left, v.status});
+        out << fmt::format("{} {} {}: {} ({}; left: {})\n", info.name, point,
+                           action, v.status,
+                           v.recovered_by.empty() ? v.detail : v.recovered_by,
+                           left);
+      }
+    }
+  }
+  results.sections.push_back(
+      {{"id", "crash_points"},
+       {"title", "Crash points"},
+       {"kind", "table"},
+       {"note",
+        "Each implementation's holder crashed (_exit or SIGKILL) at each of "
+        "its failpoints; a second worker then tried the lock. 'recovered by' "
+        "is what made the lock usable again: stale_recovery (the kernel or "
+        "the implementation), break_lock, nothing (the crash left no lock), "
+        "or manual cleanup. 'left' lists what stayed in the directory."},
+       {"columns", {"impl", "failpoint", "crash", "crashed in", "survivor saw",
+                    "recovered by", "left", "verdict"}},
+       {"rows", rows}});
+  Status wrote =
+      WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
+  if (wrote.ok() && !o.junit.empty())
+    wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
+  if (!wrote.ok()) {
+    err << "lockstress run: " << wrote.ToString() << "\n";
+    return 2;
+  }
+  PrintSummary(results, out);
+  return results.ExitCode();
+}
+
+}  // namespace lockstress::cli
