@@ -2,24 +2,11 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <map>
 
 namespace lockstress {
 namespace {
-
-struct ErrnoEntry {
-  const char* name;
-  int value;
-};
-
-constexpr ErrnoEntry kErrnos[] = {
-    {"EINTR", EINTR},         {"ENOSPC", ENOSPC},   {"EIO", EIO},
-    {"EMFILE", EMFILE},       {"ENFILE", ENFILE},   {"EDQUOT", EDQUOT},
-    {"EROFS", EROFS},         {"EACCES", EACCES},   {"EPERM", EPERM},
-    {"ENOENT", ENOENT},       {"EEXIST", EEXIST},   {"EAGAIN", EAGAIN},
-    {"ETIMEDOUT", ETIMEDOUT}, {"ESTALE", ESTALE},   {"ENOLCK", ENOLCK},
-    {"EDEADLK", EDEADLK},     {"EBUSY", EBUSY},     {"ENOMEM", ENOMEM},
-};
 
 constexpr std::string_view kSyscalls[] = {
     "open",  "close",  "read",  "pread", "write", "pwrite", "ftruncate",
@@ -169,17 +156,12 @@ std::string_view FailpointActionName(FailpointAction action) {
 }
 
 std::optional<int> ParseErrnoName(std::string_view name) {
-  for (const ErrnoEntry& e : kErrnos) {
-    if (name == e.name) return e.value;
+  // Every errno Linux defines is below 200 (errno(3), asm-generic/errno.h).
+  for (int err = 1; err < 200; ++err) {
+    const char* known = strerrorname_np(err);
+    if (known != nullptr && name == known) return err;
   }
   return std::nullopt;
-}
-
-std::string ErrnoName(int err) {
-  for (const ErrnoEntry& e : kErrnos) {
-    if (err == e.value) return e.name;
-  }
-  return std::to_string(err);
 }
 
 bool IsOsSyscall(std::string_view name) {

@@ -21,9 +21,8 @@
 //
 // Names of system calls are those of the Os layer (os.h) in lower case:
 // open close read pread write pwrite ftruncate fsync fstat lstat link unlink
-// rename mkdir rmdir flock fcntl gethostname. errnos are symbolic: EINTR
-// ENOSPC EIO EMFILE ENFILE EDQUOT EROFS EACCES EPERM ENOENT EEXIST EAGAIN
-// EWOULDBLOCK ETIMEDOUT ESTALE ENOLCK EDEADLK EBUSY ENOMEM.
+// rename mkdir rmdir flock fcntl gethostname. errnos are symbolic, any
+// Linux name (EINTR ENOSPC EIO EMFILE ESTALE ...; strerrorname_np(3)).
 //
 // Thread safety: values.
 #ifndef LOCKSTRESS_HARNESS_FAULTS_FAULT_SPEC_H_
@@ -80,9 +79,9 @@ struct FaultPlan {
 // Parses ';'-separated specs (LOCKSTRESS_FAULTS) into `plan`.
 Status AddSpecs(FaultPlan& plan, std::string_view specs);
 
-// "EIO" -> EIO; nullopt for a name not in the list above.
+// "EIO" -> EIO; nullopt for a name Linux does not define. (The reverse is
+// status.h's ErrnoName.)
 std::optional<int> ParseErrnoName(std::string_view name);
-std::string ErrnoName(int err);
 // Whether `name` is a system call of the Os layer that can fail.
 bool IsOsSyscall(std::string_view name);
 

@@ -24,23 +24,30 @@ PlannedOp Op(PlannedOp::Kind kind, Timeout timeout = Timeout::NonBlocking()) {
   return {.kind = kind, .timeout = timeout};
 }
 
-// Index of the first op event of `worker` with `op` after `from` (and its
-// outcome ok when `ok_only`); nullopt when none.
-std::optional<std::size_t> Find(const History& h, int worker,
-                                std::string_view op, std::size_t from = 0) {
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// Index of the first op event of `worker` with `op` at or after `from`;
+// kNone when none.
+std::size_t Find(const History& h, int worker, std::string_view op,
+                 std::size_t from = 0) {
+  if (from == kNone) return kNone;
   for (std::size_t i = from; i < h.events.size(); ++i) {
     const Event& e = h.events[i];
     if (e.type == Event::Type::kOp && e.worker == worker && e.op == op) {
       return i;
     }
   }
-  return std::nullopt;
+  return kNone;
 }
 
-std::string Answer(const Event& e) {
+// "ok", "AlreadyLocked", ... of event `i`, or "missing".
+std::string AnswerAt(const History& h, std::size_t i) {
+  if (i == kNone) return "missing";
+  const Event& e = h.events[i];
   if (e.outcome == Outcome::kOk) return "ok";
   if (e.outcome == Outcome::kLost) return "lost (" + e.message + ")";
-  return std::string(ErrorKindName(e.kind));
+  return std::string(KindName(e.kind)) +
+         (e.message.empty() ? "" : " (" + e.message + ")");
 }
 
 std::string Ms(std::int64_t ns) { return fmt::format("{:.0f} ms", ns / 1e6); }
@@ -122,20 +129,19 @@ CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
     }
   }
   if (!crash) {
-    std::optional<std::size_t> a = Find(h, 0, "acquire");
     v.detail = "the holder never reached failpoint " + failpoint +
                " in an acquire and a release (acquire answered " +
-               (a ? Answer(h.events[*a]) : std::string("nothing")) +
+               AnswerAt(h, Find(h, 0, "acquire")) +
                "): ImplInfo::failpoints names a step the code does not pass";
     return v;
   }
   v.crashed_in = h.events[*crash].op;
-  std::optional<std::size_t> first = Find(h, 1, "acquire");
-  if (!first) {
+  std::size_t first = Find(h, 1, "acquire");
+  if (first == kNone) {
     v.detail = "the survivor made no acquire";
     return v;
   }
-  const Event& a = h.events[*first];
+  const Event& a = h.events[first];
   const bool stale = info.features.has(Feature::kStaleRecovery);
   const bool brk = info.features.has(Feature::kBreak);
   std::int64_t after = a.t1 - h.events[*crash].t1;
@@ -148,36 +154,29 @@ CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
                " after the crash" +
                (stale ? "" : " (the crash left no lock behind)");
   } else {
-    v.survivor_saw = "held (" + Answer(a) + ")";
+    v.survivor_saw = "held (" + std::string(KindName(a.kind)) + ")";
     if (stale) {
       v.recovered_by = "not recovered";
       v.detail = took + "declares stale_recovery, but the survivor's " +
-                 "acquire(" + a.arg + ") answered " + Answer(a) + ": " +
-                 a.message;
+                 "acquire(" + a.arg + ") answered " + AnswerAt(h, first);
     } else if (brk) {
-      std::optional<std::size_t> b = Find(h, 1, "break", *first);
-      std::optional<std::size_t> again =
-          b ? Find(h, 1, "acquire", *b) : std::nullopt;
-      if (b && again && h.events[*b].outcome == Outcome::kOk &&
-          h.events[*again].outcome == Outcome::kOk) {
+      std::size_t b = Find(h, 1, "break", first);
+      std::size_t again = Find(h, 1, "acquire", b);
+      if (AnswerAt(h, b) == "ok" && AnswerAt(h, again) == "ok") {
         v.recovered_by = "break_lock";
         v.status = "pass";
-        v.detail = took + "stale (" + Answer(a) +
+        v.detail = took + "stale (" + std::string(KindName(a.kind)) +
                    ") until break_lock, as documented without "
                    "stale_recovery; acquired after the break";
       } else {
         v.recovered_by = "not recovered";
         v.detail = took + "still taken after break_lock: break " +
-                   (b ? Answer(h.events[*b]) : std::string("missing")) +
-                   ", then acquire " +
-                   (again ? Answer(h.events[*again]) + " " +
-                                h.events[*again].message
-                          : std::string("missing"));
+                   AnswerAt(h, b) + ", then acquire " + AnswerAt(h, again);
       }
     } else {
       v.recovered_by = "manual cleanup";
       v.status = "pass";
-      v.detail = took + "stale (" + Answer(a) +
+      v.detail = took + "stale (" + std::string(KindName(a.kind)) +
                  "); needs manual cleanup: neither stale_recovery nor break "
                  "is declared";
     }
