@@ -35,9 +35,12 @@ constexpr std::uint64_t kSeed = 20261123;
 // Generous: sanitizer builds are slow and the machine is shared.
 constexpr std::chrono::seconds kRunDeadline{180};
 
+// "stem" is in conformance/; "suite/stem" names another suite.
 std::string Scenario(const std::string& stem) {
-  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/conformance/" + stem +
-         ".toml";
+  std::string rel = stem.find('/') == std::string::npos
+                        ? "conformance/" + stem
+                        : stem;
+  return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/" + rel + ".toml";
 }
 
 std::string ReadFile(const std::string& path) {
@@ -221,9 +224,13 @@ TEST(BrokenDrivers, StaleNeverRecoversFailsStaleRecovery) {
                {"stale_recovery_bound"});
 }
 
+TEST(BrokenDrivers, FollowsSymlinkFailsSecurity) {
+  ExpectCaught("follows_symlink", "security", {"faults/hostile_symlink"});
+}
+
 // Every bug in the table has a test above (a new bug needs one).
 TEST(BrokenDrivers, EveryBugIsTested) {
-  EXPECT_EQ(AllBrokenLocks().size(), 10u);
+  EXPECT_EQ(AllBrokenLocks().size(), 11u);
 }
 
 // The control: the registry's real posix lock, served by the same driver

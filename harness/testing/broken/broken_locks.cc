@@ -9,6 +9,7 @@ const std::vector<BrokenLock>& AllBrokenLocks() {
       LateTimeout(),         NonblockingWaits(),
       LyingIsLocked(),       PosixThreads(),
       QueryDropsPosixLock(), StaleNeverRecovers(),
+      FollowsSymlink(),
   };
   return *all;
 }

@@ -25,7 +25,8 @@ namespace lockstress::broken {
 struct BrokenLock {
   std::string bug;       // the --bug value
   std::string property;  // the property whose checker must fail it
-  std::string scenario;  // conformance scenario (file stem) that catches it
+  std::string scenario;  // conformance scenario (file stem) that catches it,
+                         // or SUITE/STEM for another suite
   ImplEntry entry;       // info (greeting name "broken-<bug>") and factory
 };
 
@@ -45,6 +46,7 @@ BrokenLock LyingIsLocked();
 BrokenLock PosixThreads();
 BrokenLock QueryDropsPosixLock();
 BrokenLock StaleNeverRecovers();
+BrokenLock FollowsSymlink();
 
 }  // namespace lockstress::broken
 
