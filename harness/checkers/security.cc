@@ -34,10 +34,9 @@ std::string Word(const std::string& message, const std::string& key) {
   while ((at = message.find(needle, at)) != std::string::npos) {
     if (at == 0 || message[at - 1] == ' ') {
       size_t end = message.find(' ', at);
-      return message.substr(at + needle.size(),
-                            end == std::string::npos
-                                ? std::string::npos
-                                : end - at - needle.size());
+      return message.substr(at + needle.size(), end == std::string::npos
+                                                    ? std::string::npos
+                                                    : end - at - needle.size());
     }
     at += needle.size();
   }
@@ -72,9 +71,10 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
   if (before) {
     const Event& b = history.events[*before];
     if (!after) {
-      found.push_back({"the victim's state after the run was not recorded "
-                       "(the run did not finish)",
-                       {*before}});
+      found.push_back(
+          {"the victim's state after the run was not recorded "
+           "(the run did not finish)",
+           {*before}});
     } else if (history.events[*after].message != b.message) {
       found.push_back({"the victim file changed: before [" + b.message +
                            "], after [" + history.events[*after].message +
@@ -91,8 +91,10 @@ CheckResult Check(const History& history, const CheckOptions& opt) {
       std::string type = Word(e.message, "type");
       std::string who = "w" + std::to_string(e.target);
       if (type == "symlink" || type == "fifo") {
-        found.push_back({who + " held the lock while " + e.arg + " was the "
-                             "planted " + type + " (" + e.message +
+        found.push_back({who + " held the lock while " + e.arg +
+                             " was the "
+                             "planted " +
+                             type + " (" + e.message +
                              "): taken through it instead of refused",
                          {i}});
       } else if (world_writable && !Word(e.message, "mode").empty() &&

@@ -60,8 +60,8 @@ TEST(SecurityTest, MissingAfterRecordFails) {
 TEST(SecurityTest, HeldThroughThePlantedSymlinkFails) {
   HistoryBuilder b = RefusedSymlink();
   b.Ok("w1.h0", "acquire", 5, 6, "0");
-  std::size_t seen = Harness(b, "lock_entry", "/d/lock",
-                             "type=symlink target=/d/victim", 1);
+  std::size_t seen =
+      Harness(b, "lock_entry", "/d/lock", "type=symlink target=/d/victim", 1);
   b.Ok("w1.h0", "release", 7, 8, "");
   Harness(b, "victim", "after", kVictim);
   CheckResult r = b.Check("security");

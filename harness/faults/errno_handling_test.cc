@@ -22,8 +22,8 @@ namespace lockstress {
 namespace {
 
 constexpr const char* kErrnos[] = {"EINTR", "ENOSPC", "EIO", "EMFILE"};
-constexpr const char* kSyscalls[] = {"open",  "fstat", "lstat",  "link",
-                                     "unlink", "mkdir", "rmdir", "pwrite",
+constexpr const char* kSyscalls[] = {"open",      "fstat", "lstat", "link",
+                                     "unlink",    "mkdir", "rmdir", "pwrite",
                                      "ftruncate", "flock", "fcntl"};
 
 // Runs `f` on a thread of its own (thread-owned locks: another owner).
@@ -37,7 +37,6 @@ std::unique_ptr<Lock> Make(const ImplEntry& e, const std::string& path,
                            Os* os = nullptr) {
   return e.make({.path = path, .os = os});
 }
-
 
 void CheckOne(const ImplEntry& e, const std::string& spec) {
   SCOPED_TRACE(e.info.name + " under " + spec);
@@ -74,20 +73,21 @@ void CheckOne(const ImplEntry& e, const std::string& spec) {
   OnOwnThread([&] {
     std::unique_ptr<Lock> b = Make(e, path);
     after = b->Acquire(Timeout::NonBlocking());
-    bool may_break = acquired.ok() && !released.ok() &&
-                     e.info.features.has(Feature::kBreak);
+    bool may_break =
+        acquired.ok() && !released.ok() && e.info.features.has(Feature::kBreak);
     if (!after.ok() && may_break) {
       (void)b->BreakLock();
       after = b->Acquire(Timeout::NonBlocking());
     }
     if (after.ok()) (void)b->Release();
   });
-  EXPECT_TRUE(after.ok())
-      << "nothing should block the next owner: acquire "
-      << (acquired.ok() ? "ok" : acquired.ToString()) << ", release "
-      << (acquired.ok() ? (released.ok() ? "ok" : released.ToString())
-                        : "not tried")
-      << ", then the next owner got " << after.ToString();
+  EXPECT_TRUE(after.ok()) << "nothing should block the next owner: acquire "
+                          << (acquired.ok() ? "ok" : acquired.ToString())
+                          << ", release "
+                          << (acquired.ok()
+                                  ? (released.ok() ? "ok" : released.ToString())
+                                  : "not tried")
+                          << ", then the next owner got " << after.ToString();
 }
 
 std::vector<const ImplEntry*> Tested() {

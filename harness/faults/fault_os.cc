@@ -25,8 +25,8 @@ void Log(const std::string& line) {
 }
 
 void RoundDown(struct timespec& ts, std::int64_t granularity_ns) {
-  std::int64_t ns = static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL +
-                    ts.tv_nsec;
+  std::int64_t ns =
+      static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
   std::int64_t r = ns % granularity_ns;
   if (r < 0) r += granularity_ns;
   ns -= r;
@@ -77,8 +77,8 @@ void FaultOs::Failpoint(std::string_view name) {
     const FailpointFault& f = plan_.failpoints[i];
     if (f.point != name) continue;
     if (++passages_[i] != f.hit) continue;
-    std::string what = "failpoint " + f.point + " (passage " +
-                       std::to_string(f.hit) + "): ";
+    std::string what =
+        "failpoint " + f.point + " (passage " + std::to_string(f.hit) + "): ";
     switch (f.action) {
       case FailpointAction::kExit:
         Log(what + "crashing with _exit(" + std::to_string(kCrashExit) + ")");

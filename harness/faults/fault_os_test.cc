@@ -25,13 +25,12 @@ FaultPlan Plan(std::initializer_list<const char*> specs) {
 }
 
 TEST(FaultSpecTest, ParsesEveryKindAndRoundTrips) {
-  FaultPlan plan = Plan({"failpoint=link/after_link_before_count,action=exit",
-                         "failpoint=p,action=pause,ms=20,hit=3",
-                         "failpoint=q,action=errno,errno=EIO,syscall=unlink",
-                         "syscall=open,errno=EMFILE,nth=2,count=0",
-                         "clock_skew_ms=-5000",
-                         "clock_jump_ms=3600000,after_ms=10",
-                         "mtime_granularity_ms=2000"});
+  FaultPlan plan =
+      Plan({"failpoint=link/after_link_before_count,action=exit",
+            "failpoint=p,action=pause,ms=20,hit=3",
+            "failpoint=q,action=errno,errno=EIO,syscall=unlink",
+            "syscall=open,errno=EMFILE,nth=2,count=0", "clock_skew_ms=-5000",
+            "clock_jump_ms=3600000,after_ms=10", "mtime_granularity_ms=2000"});
   ASSERT_EQ(plan.failpoints.size(), 3u);
   EXPECT_EQ(plan.failpoints[1].hit, 3);
   EXPECT_EQ(plan.failpoints[2].err, EIO);
@@ -90,7 +89,7 @@ TEST(FaultOsTest, FailpointErrnoFailsTheNextCallOfThisThreadOnce) {
   EXPECT_EQ(os.Lstat(dir.path().c_str(), &st), -1);
   EXPECT_EQ(errno, ENOSPC);
   EXPECT_EQ(os.Lstat(dir.path().c_str(), &st), 0);  // once
-  os.Failpoint("a");  // passage 2: hit=1 is spent
+  os.Failpoint("a");                                // passage 2: hit=1 is spent
   EXPECT_EQ(os.Lstat(dir.path().c_str(), &st), 0);
   EXPECT_EQ(os.Passages("a"), 2);
   os.Failpoint("b");

@@ -9,9 +9,9 @@ namespace lockstress {
 namespace {
 
 constexpr std::string_view kSyscalls[] = {
-    "open",  "close",  "read",  "pread", "write", "pwrite", "ftruncate",
-    "fsync", "fstat",  "lstat", "link",  "unlink", "rename", "mkdir",
-    "rmdir", "flock",  "fcntl", "gethostname"};
+    "open",      "close", "read",  "pread", "write", "pwrite",
+    "ftruncate", "fsync", "fstat", "lstat", "link",  "unlink",
+    "rename",    "mkdir", "rmdir", "flock", "fcntl", "gethostname"};
 
 Status Bad(std::string_view spec, const std::string& why) {
   return Status(ErrorKind::kError, "",
@@ -213,8 +213,8 @@ Status FaultPlan::Add(std::string_view spec) {
 std::vector<std::string> FaultPlan::ToSpecs() const {
   std::vector<std::string> out;
   for (const FailpointFault& f : failpoints) {
-    std::string s = "failpoint=" + f.point + ",action=" +
-                    std::string(FailpointActionName(f.action)) +
+    std::string s = "failpoint=" + f.point +
+                    ",action=" + std::string(FailpointActionName(f.action)) +
                     ",hit=" + std::to_string(f.hit);
     if (f.action == FailpointAction::kPause) {
       s += ",ms=" + std::to_string(f.pause.count());

@@ -47,9 +47,9 @@ std::string_view FailpointActionName(FailpointAction action);
 struct FailpointFault {
   std::string point;
   FailpointAction action = FailpointAction::kExit;
-  int hit = 1;                        // act at this passage (1-based)
+  int hit = 1;                         // act at this passage (1-based)
   std::chrono::milliseconds pause{0};  // kPause
-  int err = 0;                        // kErrno
+  int err = 0;                         // kErrno
   std::string syscall;  // kErrno: only this call; "" for the next of any
 };
 

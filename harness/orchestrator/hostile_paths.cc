@@ -55,8 +55,8 @@ Event VictimEvent(const std::string& test_dir, const std::string& when) {
   return HarnessEvent(
       "victim", when,
       fmt::format("size={} mtime_ns={} ctime_ns={} nlink={} ino={} fnv={:016x}",
-                  st.st_size, Nanos(st.st_mtim), Nanos(st.st_ctim),
-                  st.st_nlink, st.st_ino, Fnv1a(content.str())));
+                  st.st_size, Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_nlink,
+                  st.st_ino, Fnv1a(content.str())));
 }
 
 Status Failed(const std::string& what, const std::string& path, int err) {
@@ -86,8 +86,8 @@ StatusOr<std::vector<Event>> PlantHostile(const HostileSetup& setup,
       if (::symlink(victim.c_str(), lock_path.c_str()) != 0) {
         return Failed("cannot plant a symlink at", lock_path, errno);
       }
-      events.push_back(HarnessEvent("plant", lock_path, "symlink target=" +
-                                                            victim));
+      events.push_back(
+          HarnessEvent("plant", lock_path, "symlink target=" + victim));
       break;
     case HostileSetup::Plant::kFifo:
       if (::mkfifo(lock_path.c_str(), 0644) != 0) {

@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   // Lives until exit: lock objects made by the server point at it.
   std::unique_ptr<lockstress::FaultOs> fault_os;
   if (!faults.empty()) {
-    fault_os = std::make_unique<lockstress::FaultOs>(
-        &lockstress::Os::Default(), faults);
+    fault_os = std::make_unique<lockstress::FaultOs>(&lockstress::Os::Default(),
+                                                     faults);
     for (const std::string& spec : faults.ToSpecs()) {
       std::cerr << "lockstress-worker: armed " << spec << "\n";
     }

@@ -97,10 +97,12 @@ Schedule CrashPointSchedule(const ImplInfo& info, milliseconds bound) {
   const FeatureSet& f = info.features;
   Schedule s;
   s.workers.resize(2);
-  s.workers[0] = {{Op(PlannedOp::Kind::kAcquire), Op(PlannedOp::Kind::kRelease)}};
+  s.workers[0] = {
+      {Op(PlannedOp::Kind::kAcquire), Op(PlannedOp::Kind::kRelease)}};
   std::vector<PlannedOp> survivor;
   survivor.push_back({.kind = PlannedOp::Kind::kSleep, .at = kSurvivorStart});
-  if (f.has(Feature::kIsLocked)) survivor.push_back(Op(PlannedOp::Kind::kIsLocked));
+  if (f.has(Feature::kIsLocked))
+    survivor.push_back(Op(PlannedOp::Kind::kIsLocked));
   bool wait = f.has(Feature::kStaleRecovery) && f.has(Feature::kTimeout);
   survivor.push_back(Op(PlannedOp::Kind::kAcquire,
                         wait ? Timeout::After(bound) : Timeout::NonBlocking()));
@@ -222,9 +224,10 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
   for (const ImplEntry* e : *impls) {
     total += e->info.failpoints.size() * std::size(kCrashActions);
   }
-  out << fmt::format("lockstress run --crash-points: {} case(s), run "
-                     "directory {}\n",
-                     total, *run_dir);
+  out << fmt::format(
+      "lockstress run --crash-points: {} case(s), run "
+      "directory {}\n",
+      total, *run_dir);
   for (const ImplEntry* e : *impls) {
     const ImplInfo& info = e->info;
     if (info.failpoints.empty()) {
@@ -244,9 +247,8 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
           err << "lockstress run: " << scratch.status().ToString() << "\n";
           return 2;
         }
-        std::string logs =
-            fmt::format("{}/logs/{}/{}", *run_dir, info.name,
-                        FlatName(scenario));
+        std::string logs = fmt::format("{}/logs/{}/{}", *run_dir, info.name,
+                                       FlatName(scenario));
         fs::create_directories(logs);
         RunSpec spec{.impl = info.name,
                      .ownership = info.ownership,
@@ -264,24 +266,22 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
           return 2;
         }
         std::string left = Leftovers((*scratch)->path());
-        std::string rel = fmt::format("histories/{}/{}.jsonl", info.name,
-                                      FlatName(scenario));
+        std::string rel =
+            fmt::format("histories/{}/{}.jsonl", info.name, FlatName(scenario));
         fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
         if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
           err << "lockstress run: " << s.ToString() << "\n";
           return 2;
         }
         CrashVerdict v = JudgeCrashPoint(*history, info, point, opt);
-        results.checks.push_back({info.name, scenario, "crash_recovery",
-                                  v.status,
-                                  v.detail + "; left in the directory: " +
-                                      left});
-        rows.push_back({info.name, point, action, v.crashed_in,
-                        v.survivor_saw, v.recovered_by, left, v.status});
-        out << fmt::format("{} {} {}: {} ({}; left: {})\n", info.name, point,
-                           action, v.status,
-                           v.recovered_by.empty() ? v.detail : v.recovered_by,
-                           left);
+        results.checks.push_back(
+            {info.name, scenario, "crash_recovery", v.status,
+             v.detail + "; left in the directory: " + left});
+        rows.push_back({info.name, point, action, v.crashed_in, v.survivor_saw,
+                        v.recovered_by, left, v.status});
+        out << fmt::format(
+            "{} {} {}: {} ({}; left: {})\n", info.name, point, action, v.status,
+            v.recovered_by.empty() ? v.detail : v.recovered_by, left);
       }
     }
   }
@@ -295,8 +295,9 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
         "is what made the lock usable again: stale_recovery (the kernel or "
         "the implementation), break_lock, nothing (the crash left no lock), "
         "or manual cleanup. 'left' lists what stayed in the directory."},
-       {"columns", {"impl", "failpoint", "crash", "crashed in", "survivor saw",
-                    "recovered by", "left", "verdict"}},
+       {"columns",
+        {"impl", "failpoint", "crash", "crashed in", "survivor saw",
+         "recovered by", "left", "verdict"}},
        {"rows", rows}});
   Status wrote =
       WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));

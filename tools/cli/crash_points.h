@@ -62,9 +62,8 @@ CrashVerdict JudgeCrashPoint(const History& history, const ImplInfo& info,
                              const CheckOptions& options);
 
 // Exit code as `run`: 0 every case passed, 1 a case failed, 2 set-up.
-int RunCrashPoints(const RunOptions& options,
-                   const InterruptWatcher& interrupt, std::ostream& out,
-                   std::ostream& err);
+int RunCrashPoints(const RunOptions& options, const InterruptWatcher& interrupt,
+                   std::ostream& out, std::ostream& err);
 
 }  // namespace lockstress::cli
 

@@ -33,7 +33,7 @@ struct Target {
   FeatureSet features;  // from the greeting
   bool negative_control = false;
   std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
-  const ImplEntry* entry = nullptr;           // built-ins
+  const ImplEntry* entry = nullptr;          // built-ins
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.

@@ -37,9 +37,8 @@ constexpr std::chrono::seconds kRunDeadline{180};
 
 // "stem" is in conformance/; "suite/stem" names another suite.
 std::string Scenario(const std::string& stem) {
-  std::string rel = stem.find('/') == std::string::npos
-                        ? "conformance/" + stem
-                        : stem;
+  std::string rel =
+      stem.find('/') == std::string::npos ? "conformance/" + stem : stem;
   return std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios/" + rel + ".toml";
 }
 

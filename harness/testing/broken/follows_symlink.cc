@@ -25,8 +25,8 @@ class FollowsSymlinkLock final : public ForwardingLock {
 
   Status Acquire(Timeout timeout) override {
     // THE BUG: follows a symlink at PATH and truncates what it points at.
-    int fd = ::open(path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                    0644);
+    int fd =
+        ::open(path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) {
       std::string pid = std::to_string(::getpid()) + "\n";
       (void)!::write(fd, pid.data(), pid.size());
