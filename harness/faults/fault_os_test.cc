@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "harness/faults/fault_spec.h"
 #include "impls/testing/test_dirs.h"
@@ -172,6 +174,28 @@ TEST(FaultOsTest, PauseGoesOn) {
   os.Failpoint("p");
   os.Failpoint("p");
   EXPECT_EQ(os.Passages("p"), 2);
+}
+
+// lockstress-worker refuses a bad spec by option or environment (exit 2,
+// naming the spec) and greets with a good one.
+TEST(FaultOsTest, WorkerRefusesBadSpecsAndTakesGoodOnes) {
+  testing::TempDir dir;
+  std::string worker = std::string(LOCKSTRESS_BIN_DIR) + "/lockstress-worker";
+  auto run = [&](const std::string& cmd) {
+    int status = std::system(("cd '" + dir.path() + "' && " + cmd +
+                              " </dev/null >out.txt 2>&1")
+                                 .c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run("timeout 20 '" + worker +
+                "' --impl link --fault 'failpoint=p,action=boom'"),
+            2);
+  EXPECT_EQ(run("LOCKSTRESS_FAULTS='clock_skew_ms=x' timeout 20 '" + worker +
+                "' --impl link"),
+            2);
+  EXPECT_EQ(run("timeout 20 '" + worker +
+                "' --impl link --fault 'syscall=open,errno=EIO'"),
+            0);  // greets, then end of input
 }
 
 }  // namespace

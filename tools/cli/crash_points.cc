@@ -156,7 +156,9 @@ CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
                " after the crash" +
                (stale ? "" : " (the crash left no lock behind)");
   } else {
-    v.survivor_saw = "held (" + std::string(KindName(a.kind)) + ")";
+    v.survivor_saw = a.outcome == Outcome::kErr
+                         ? "held (" + std::string(KindName(a.kind)) + ")"
+                         : AnswerAt(h, first);
     if (stale) {
       v.recovered_by = "not recovered";
       v.detail = took + "declares stale_recovery, but the survivor's " +
