@@ -182,9 +182,9 @@ TEST(FaultOsTest, WorkerRefusesBadSpecsAndTakesGoodOnes) {
   testing::TempDir dir;
   std::string worker = std::string(LOCKSTRESS_BIN_DIR) + "/lockstress-worker";
   auto run = [&](const std::string& cmd) {
-    int status = std::system(("cd '" + dir.path() + "' && " + cmd +
-                              " </dev/null >out.txt 2>&1")
-                                 .c_str());
+    int status = std::system(
+        ("cd '" + dir.path() + "' && " + cmd + " </dev/null >out.txt 2>&1")
+            .c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
   EXPECT_EQ(run("timeout 20 '" + worker +

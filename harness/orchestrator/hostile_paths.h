@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario/fault_tables.h"
+#include "harness/scenario/crash_tables.h"
 #include "lockstress/history.h"
 
 namespace lockstress {

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario/fault_tables.h"
+#include "harness/scenario/crash_tables.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/history.h"
 

@@ -282,8 +282,8 @@ void Load(const toml::table& root, Scenario& s) {
   LoadNemesis(root, s);
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
   try {
-    s.faults = LoadFaultTables(root, s.processes);
-  } catch (const FaultTableError& e) {
+    s.crash = LoadCrashTables(root, s.processes);
+  } catch (const CrashTableError& e) {
     throw Bad{e.line, e.message};
   }
   if (s.steps.empty() && !s.mix)

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario/fault_tables.h"
+#include "harness/scenario/crash_tables.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/capabilities.h"
 #include "lockstress/status.h"
@@ -60,8 +60,8 @@ struct Scenario {
   // overrides it when the implementation lacks the feature.
   std::map<std::string, std::string> expect;
   std::map<std::string, std::map<std::string, std::string>> expect_without;
-  // [[fault]], [clock], [hostile] (fault_tables.h).
-  ScenarioFaults faults;
+  // [[fault]], [clock], [hostile] (crash_tables.h).
+  CrashTables crash;
 
   // The expected outcome for an implementation with `features`
   // ("pass" when nothing is said).

@@ -52,14 +52,14 @@ TEST(CrashPointsTest, ScheduleFollowsTheDeclaredFeatures) {
 }
 
 TEST(CrashPointsTest, StaleRecoveryMustFreeTheLock) {
-  CrashVerdict ok = JudgeCrashPoint(Crashed(Info("flock"), ErrorKind::kOk)
-                                        .history(),
-                                    Info("flock"), "flock/after_open", {});
+  CrashVerdict ok =
+      JudgeCrashPoint(Crashed(Info("flock"), ErrorKind::kOk).history(),
+                      Info("flock"), "flock/after_open", {});
   EXPECT_EQ(ok.status, "pass") << ok.detail;
   EXPECT_EQ(ok.recovered_by, "stale_recovery");
-  CrashVerdict stuck = JudgeCrashPoint(
-      Crashed(Info("flock"), ErrorKind::kLockTimeout).history(), Info("flock"),
-      "flock/after_open", {});
+  CrashVerdict stuck =
+      JudgeCrashPoint(Crashed(Info("flock"), ErrorKind::kLockTimeout).history(),
+                      Info("flock"), "flock/after_open", {});
   EXPECT_EQ(stuck.status, "fail");
   EXPECT_NE(stuck.detail.find("declares stale_recovery"), std::string::npos);
 }
@@ -129,8 +129,8 @@ TEST(CrashPointsEndToEnd, LinkAndPidfileSurviveEveryCrash) {
   ASSERT_EQ(results["sections"].size(), 1u) << results.dump(1);
   const nlohmann::json& section = results["sections"][0];
   EXPECT_EQ(section["id"], "crash_points");
-  std::size_t points = Info("link").failpoints.size() +
-                       Info("pidfile").failpoints.size();
+  std::size_t points =
+      Info("link").failpoints.size() + Info("pidfile").failpoints.size();
   EXPECT_EQ(section["rows"].size(), 2 * points);  // exit and kill each
   EXPECT_EQ(results["checks"].size(), 2 * points);
   for (const nlohmann::json& c : results["checks"]) {

@@ -162,10 +162,10 @@ std::string Missing(FeatureSet need, FeatureSet have) {
 // built-in's lock_path(); PATH itself for an outside driver.
 void ApplyFaults(const Scenario& sc, const ImplEntry* entry, RunSpec& spec) {
   for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
-    spec.worker_faults.push_back(sc.faults.ForWorker(static_cast<int>(w)));
+    spec.worker_faults.push_back(sc.crash.ForWorker(static_cast<int>(w)));
   }
-  if (!sc.faults.hostile) return;
-  spec.hostile = sc.faults.setup;
+  if (!sc.crash.hostile) return;
+  spec.hostile = sc.crash.setup;
   spec.hostile_lock_path = spec.test_dir + "/lock";
   if (entry != nullptr) {
     if (std::unique_ptr<Lock> probe =

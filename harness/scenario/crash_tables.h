@@ -24,8 +24,8 @@
 //   world_writable = true      # the directory under test is mode 0777
 //
 // Thread safety: values.
-#ifndef LOCKSTRESS_HARNESS_SCENARIO_FAULT_TABLES_H_
-#define LOCKSTRESS_HARNESS_SCENARIO_FAULT_TABLES_H_
+#ifndef LOCKSTRESS_HARNESS_SCENARIO_CRASH_TABLES_H_
+#define LOCKSTRESS_HARNESS_SCENARIO_CRASH_TABLES_H_
 
 #include <toml++/toml.h>
 
@@ -42,7 +42,7 @@ struct HostileSetup {
   bool world_writable = false;
 };
 
-struct ScenarioFaults {
+struct CrashTables {
   // (worker or -1 for every worker, fault spec).
   std::vector<std::pair<int, std::string>> specs;
   bool hostile = false;  // [hostile] given
@@ -53,16 +53,16 @@ struct ScenarioFaults {
   bool empty() const { return specs.empty() && !hostile; }
 };
 
-// Thrown by LoadFaultTables; scenario.cc turns it into "file:line: ...".
-struct FaultTableError {
+// Thrown by LoadCrashTables; scenario.cc turns it into "file:line: ...".
+struct CrashTableError {
   std::int64_t line;
   std::string message;
 };
 
 // Reads [[fault]], [clock] and [hostile] from `root` (other keys are the
 // caller's). `processes` bounds `worker`.
-ScenarioFaults LoadFaultTables(const toml::table& root, int processes);
+CrashTables LoadCrashTables(const toml::table& root, int processes);
 
 }  // namespace lockstress
 
-#endif  // LOCKSTRESS_HARNESS_SCENARIO_FAULT_TABLES_H_
+#endif  // LOCKSTRESS_HARNESS_SCENARIO_CRASH_TABLES_H_

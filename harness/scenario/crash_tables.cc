@@ -1,4 +1,4 @@
-#include "harness/scenario/fault_tables.h"
+#include "harness/scenario/crash_tables.h"
 
 #include <algorithm>
 #include <initializer_list>
@@ -17,7 +17,7 @@ void OnlyKeys(const toml::table& t,
               std::initializer_list<std::string_view> keys) {
   for (auto&& [k, v] : t) {
     if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-      throw FaultTableError{static_cast<std::int64_t>(k.source().begin.line),
+      throw CrashTableError{static_cast<std::int64_t>(k.source().begin.line),
                             "unknown key '" + std::string(k.str()) + "'"};
     }
   }
@@ -29,7 +29,7 @@ int WorkerOf(const toml::table& t, int processes) {
   if (n == nullptr) return -1;
   std::optional<std::int64_t> w = n->value_exact<std::int64_t>();
   if (!w || *w < 0 || *w >= processes) {
-    throw FaultTableError{LineOf(*n), "worker must be an integer in [0, " +
+    throw CrashTableError{LineOf(*n), "worker must be an integer in [0, " +
                                           std::to_string(processes - 1) + "]"};
   }
   return static_cast<int>(*w);
@@ -46,7 +46,7 @@ std::string Pair(const toml::table& t, std::string_view key,
   } else if (auto i = n->value_exact<std::int64_t>()) {
     value = std::to_string(*i);
   } else {
-    throw FaultTableError{LineOf(*n), std::string(key) + " has the wrong type"};
+    throw CrashTableError{LineOf(*n), std::string(key) + " has the wrong type"};
   }
   return std::string(spec_key) + "=" + value;
 }
@@ -66,20 +66,20 @@ std::string Join(std::initializer_list<std::string> parts) {
 void Validate(const std::string& spec, std::int64_t line) {
   FaultPlan plan;
   if (Status s = plan.Add(spec); !s.ok()) {
-    throw FaultTableError{line, s.message()};
+    throw CrashTableError{line, s.message()};
   }
 }
 
-void LoadFaults(const toml::table& root, int processes, ScenarioFaults& out) {
+void LoadFaults(const toml::table& root, int processes, CrashTables& out) {
   const toml::node* n = root.get("fault");
   if (n == nullptr) return;
   const toml::array* a = n->as_array();
   if (a == nullptr) {
-    throw FaultTableError{LineOf(*n), "fault must be [[fault]] tables"};
+    throw CrashTableError{LineOf(*n), "fault must be [[fault]] tables"};
   }
   for (const toml::node& e : *a) {
     const toml::table* t = e.as_table();
-    if (t == nullptr) throw FaultTableError{LineOf(e), "fault must be a table"};
+    if (t == nullptr) throw CrashTableError{LineOf(e), "fault must be a table"};
     OnlyKeys(*t, {"worker", "failpoint", "action", "hit", "ms", "errno",
                   "syscall", "nth", "count"});
     std::string spec;
@@ -95,18 +95,18 @@ void LoadFaults(const toml::table& root, int processes, ScenarioFaults& out) {
                    Pair(*t, "action", "action"), Pair(*t, "hit", "hit"),
                    Pair(*t, "ms", "ms")});
     } else {
-      throw FaultTableError{LineOf(e), "a fault needs failpoint or syscall"};
+      throw CrashTableError{LineOf(e), "a fault needs failpoint or syscall"};
     }
     Validate(spec, LineOf(e));
     out.specs.emplace_back(WorkerOf(*t, processes), spec);
   }
 }
 
-void LoadClock(const toml::table& root, int processes, ScenarioFaults& out) {
+void LoadClock(const toml::table& root, int processes, CrashTables& out) {
   const toml::node* n = root.get("clock");
   if (n == nullptr) return;
   const toml::table* t = n->as_table();
-  if (t == nullptr) throw FaultTableError{LineOf(*n), "clock must be a table"};
+  if (t == nullptr) throw CrashTableError{LineOf(*n), "clock must be a table"};
   OnlyKeys(*t, {"worker", "skew_ms", "jump_ms", "jump_after_ms",
                 "mtime_granularity_ms"});
   int worker = WorkerOf(*t, processes);
@@ -118,14 +118,14 @@ void LoadClock(const toml::table& root, int processes, ScenarioFaults& out) {
     specs.push_back(Join({Pair(*t, "jump_ms", "clock_jump_ms"),
                           Pair(*t, "jump_after_ms", "after_ms")}));
   } else if (t->contains("jump_after_ms")) {
-    throw FaultTableError{LineOf(*t->get("jump_after_ms")),
+    throw CrashTableError{LineOf(*t->get("jump_after_ms")),
                           "jump_after_ms needs jump_ms"};
   }
   if (t->contains("mtime_granularity_ms")) {
     specs.push_back(Pair(*t, "mtime_granularity_ms", "mtime_granularity_ms"));
   }
   if (specs.empty()) {
-    throw FaultTableError{LineOf(*n),
+    throw CrashTableError{LineOf(*n),
                           "clock needs skew_ms, jump_ms or "
                           "mtime_granularity_ms"};
   }
@@ -135,12 +135,12 @@ void LoadClock(const toml::table& root, int processes, ScenarioFaults& out) {
   }
 }
 
-void LoadHostile(const toml::table& root, ScenarioFaults& out) {
+void LoadHostile(const toml::table& root, CrashTables& out) {
   const toml::node* n = root.get("hostile");
   if (n == nullptr) return;
   const toml::table* t = n->as_table();
   if (t == nullptr) {
-    throw FaultTableError{LineOf(*n), "hostile must be a table"};
+    throw CrashTableError{LineOf(*n), "hostile must be a table"};
   }
   OnlyKeys(*t, {"plant", "world_writable"});
   out.hostile = true;
@@ -153,13 +153,13 @@ void LoadHostile(const toml::table& root, ScenarioFaults& out) {
     } else if (what == "none") {
       out.setup.plant = HostileSetup::Plant::kNone;
     } else {
-      throw FaultTableError{LineOf(*p), "plant must be symlink, fifo or none"};
+      throw CrashTableError{LineOf(*p), "plant must be symlink, fifo or none"};
     }
   }
   if (const toml::node* w = t->get("world_writable")) {
     std::optional<bool> b = w->value_exact<bool>();
     if (!b) {
-      throw FaultTableError{LineOf(*w), "world_writable must be true or false"};
+      throw CrashTableError{LineOf(*w), "world_writable must be true or false"};
     }
     out.setup.world_writable = *b;
   }
@@ -167,7 +167,7 @@ void LoadHostile(const toml::table& root, ScenarioFaults& out) {
 
 }  // namespace
 
-std::vector<std::string> ScenarioFaults::ForWorker(int w) const {
+std::vector<std::string> CrashTables::ForWorker(int w) const {
   std::vector<std::string> out;
   for (const auto& [worker, spec] : specs) {
     if (worker < 0 || worker == w) out.push_back(spec);
@@ -175,8 +175,8 @@ std::vector<std::string> ScenarioFaults::ForWorker(int w) const {
   return out;
 }
 
-ScenarioFaults LoadFaultTables(const toml::table& root, int processes) {
-  ScenarioFaults out;
+CrashTables LoadCrashTables(const toml::table& root, int processes) {
+  CrashTables out;
   LoadFaults(root, processes, out);
   LoadClock(root, processes, out);
   LoadHostile(root, out);
