@@ -93,52 +93,119 @@ StatusOr<std::vector<const ImplEntry*>> Chosen(const RunOptions& o) {
 
 }  // namespace
 
-Schedule CrashPointSchedule(const ImplInfo& info, milliseconds bound) {
+std::vector<CrashRole> CrashRoles(const ImplInfo& info) {
+  std::vector<CrashRole> roles = {CrashRole::kHolder, CrashRole::kLongHolder};
+  if (info.features.has(Feature::kStaleRecovery)) {
+    roles.push_back(CrashRole::kTaker);
+  }
+  if (info.features.has(Feature::kBreak)) roles.push_back(CrashRole::kBreaker);
+  return roles;
+}
+
+std::string_view CrashRoleName(CrashRole role) {
+  switch (role) {
+    case CrashRole::kHolder:
+      return "holder";
+    case CrashRole::kLongHolder:
+      return "long holder";
+    case CrashRole::kTaker:
+      return "taker";
+    case CrashRole::kBreaker:
+    default:
+      return "breaker";
+  }
+}
+
+CrashCase CrashPointCase(const ImplInfo& info, milliseconds bound,
+                         CrashRole role) {
   const FeatureSet& f = info.features;
-  Schedule s;
-  s.workers.resize(2);
-  s.workers[0] = {
-      {Op(PlannedOp::Kind::kAcquire), Op(PlannedOp::Kind::kRelease)}};
+  const bool wait = f.has(Feature::kStaleRecovery) && f.has(Feature::kTimeout);
+  // A long holder holds through what happens only while held (a lease's
+  // heartbeat): its declared stale bound, at most 3 s.
+  milliseconds hold{0};
+  if (role == CrashRole::kLongHolder) {
+    hold = std::clamp(info.stale_bound, milliseconds(500), milliseconds(3000));
+  }
+  auto acquire = [&](milliseconds extra) {
+    return Op(PlannedOp::Kind::kAcquire,
+              wait ? Timeout::After(bound + extra) : Timeout::NonBlocking());
+  };
+  CrashCase c;
+  Schedule& s = c.schedule;
+  std::vector<PlannedOp> first = {Op(PlannedOp::Kind::kAcquire)};
+  if (hold.count() > 0) {
+    first.push_back({.kind = PlannedOp::Kind::kSleep, .sleep = hold});
+  }
+  first.push_back(Op(PlannedOp::Kind::kRelease));
+  milliseconds survivor_at = kSurvivorStart;
+  if (role == CrashRole::kTaker || role == CrashRole::kBreaker) {
+    // Worker 0 dies holding (the nemesis, at 100 ms); worker 1, armed,
+    // takes the stale lock over (acquire) or breaks it, and crashes there.
+    first.insert(first.begin() + 1, {.kind = PlannedOp::Kind::kSleep,
+                                     .sleep = milliseconds(10000)});
+    s.nemesis.push_back({.kind = NemesisAction::Kind::kKill,
+                         .target = NemesisAction::Target::kWorker,
+                         .worker = 0,
+                         .at = milliseconds(100)});
+    std::vector<PlannedOp> armed = {
+        {.kind = PlannedOp::Kind::kSleep, .at = milliseconds(200)}};
+    if (role == CrashRole::kBreaker) {
+      armed.push_back(Op(PlannedOp::Kind::kBreak));
+      armed.push_back(Op(PlannedOp::Kind::kAcquire));
+    } else {
+      armed.push_back(acquire(milliseconds(0)));
+    }
+    armed.push_back(Op(PlannedOp::Kind::kRelease));
+    s.workers = {{first}, {armed}};
+    c.armed = 1;
+    // After the armed worker's takeover could have ended.
+    survivor_at = milliseconds(200) + (wait ? bound : milliseconds(0)) +
+                  milliseconds(500);
+  } else {
+    s.workers = {{first}};
+    c.armed = 0;
+  }
   std::vector<PlannedOp> survivor;
-  survivor.push_back({.kind = PlannedOp::Kind::kSleep, .at = kSurvivorStart});
-  if (f.has(Feature::kIsLocked))
+  survivor.push_back({.kind = PlannedOp::Kind::kSleep, .at = survivor_at});
+  if (f.has(Feature::kIsLocked)) {
     survivor.push_back(Op(PlannedOp::Kind::kIsLocked));
-  bool wait = f.has(Feature::kStaleRecovery) && f.has(Feature::kTimeout);
-  survivor.push_back(Op(PlannedOp::Kind::kAcquire,
-                        wait ? Timeout::After(bound) : Timeout::NonBlocking()));
+  }
+  survivor.push_back(acquire(hold));
   survivor.push_back(Op(PlannedOp::Kind::kRelease));
   if (f.has(Feature::kBreak)) {
     survivor.push_back(Op(PlannedOp::Kind::kBreak));
     survivor.push_back(Op(PlannedOp::Kind::kAcquire));
     survivor.push_back(Op(PlannedOp::Kind::kRelease));
   }
-  s.workers[1] = {survivor};
-  s.blocking_limit = bound;
-  return s;
+  s.workers.push_back({survivor});
+  c.survivor = static_cast<int>(s.workers.size()) - 1;
+  s.blocking_limit = bound + hold + milliseconds(1000);
+  return c;
 }
 
 CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
                              const std::string& failpoint,
-                             const CheckOptions& options) {
+                             const CheckOptions& options, int armed,
+                             int survivor) {
   CrashVerdict v{.status = "fail"};
   std::optional<std::size_t> crash;
   for (std::size_t i = 0; i < h.events.size(); ++i) {
     const Event& e = h.events[i];
-    if (e.type == Event::Type::kOp && e.worker == 0 &&
+    if (e.type == Event::Type::kOp && e.worker == armed &&
         e.outcome == Outcome::kLost) {
       crash = i;
       break;
     }
   }
   if (!crash) {
-    v.detail = "the holder never reached failpoint " + failpoint +
-               " in an acquire and a release (acquire answered " +
-               AnswerAt(h, Find(h, 0, "acquire")) +
+    v.detail = "the armed worker never reached failpoint " + failpoint +
+               " (its acquire answered " +
+               AnswerAt(h, Find(h, armed, "acquire")) +
                "): ImplInfo::failpoints names a step the code does not pass";
     return v;
   }
   v.crashed_in = h.events[*crash].op;
-  std::size_t first = Find(h, 1, "acquire");
+  std::size_t first = Find(h, survivor, "acquire");
   if (first == kNone) {
     v.detail = "the survivor made no acquire";
     return v;
@@ -164,8 +231,8 @@ CrashVerdict JudgeCrashPoint(const History& h, const ImplInfo& info,
       v.detail = took + "declares stale_recovery, but the survivor's " +
                  "acquire(" + a.arg + ") answered " + AnswerAt(h, first);
     } else if (brk) {
-      std::size_t b = Find(h, 1, "break", first);
-      std::size_t again = Find(h, 1, "acquire", b);
+      std::size_t b = Find(h, survivor, "break", first);
+      std::size_t again = Find(h, survivor, "acquire", b);
       if (AnswerAt(h, b) == "ok" && AnswerAt(h, again) == "ok") {
         v.recovered_by = "break_lock";
         v.status = "pass";
@@ -243,31 +310,48 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
           return 2;
         }
         std::string scenario = "crash_points/" + point + "/" + action;
-        StatusOr<std::unique_ptr<ScratchDir>> scratch =
-            ScratchDir::Create(scratch_parent, "lockstress-");
-        if (!scratch.ok()) {
-          err << "lockstress run: " << scratch.status().ToString() << "\n";
-          return 2;
-        }
         std::string logs = fmt::format("{}/logs/{}/{}", *run_dir, info.name,
                                        FlatName(scenario));
         fs::create_directories(logs);
-        RunSpec spec{.impl = info.name,
-                     .ownership = info.ownership,
-                     .driver_argv = {o.worker, "--impl", info.name},
-                     .scenario = scenario,
-                     .seed = results.seed,
-                     .schedule = CrashPointSchedule(info, opt.recovery_bound),
-                     .test_dir = (*scratch)->path(),
-                     .log_dir = logs};
-        spec.worker_faults = {
-            {fmt::format("failpoint={},action={}", point, action)}, {}};
-        StatusOr<History> history = RunSchedule(spec, interrupt.flag());
-        if (!history.ok()) {
-          err << "lockstress run: " << history.status().message() << "\n";
-          return 2;
+        // The first role in which the armed worker reaches the point.
+        std::optional<History> history;
+        CrashVerdict v;
+        std::string left, tried;
+        for (CrashRole role : CrashRoles(info)) {
+          StatusOr<std::unique_ptr<ScratchDir>> scratch =
+              ScratchDir::Create(scratch_parent, "lockstress-");
+          if (!scratch.ok()) {
+            err << "lockstress run: " << scratch.status().ToString() << "\n";
+            return 2;
+          }
+          CrashCase c = CrashPointCase(info, opt.recovery_bound, role);
+          RunSpec spec{.impl = info.name,
+                       .ownership = info.ownership,
+                       .driver_argv = {o.worker, "--impl", info.name},
+                       .scenario = scenario,
+                       .seed = results.seed,
+                       .schedule = c.schedule,
+                       .test_dir = (*scratch)->path(),
+                       .log_dir = logs};
+          spec.worker_faults.resize(c.schedule.workers.size());
+          spec.worker_faults[c.armed] = {
+              fmt::format("failpoint={},action={}", point, action)};
+          StatusOr<History> h = RunSchedule(spec, interrupt.flag());
+          if (!h.ok()) {
+            err << "lockstress run: " << h.status().message() << "\n";
+            return 2;
+          }
+          history = std::move(*h);
+          left = Leftovers((*scratch)->path());
+          v = JudgeCrashPoint(*history, info, point, opt, c.armed, c.survivor);
+          tried +=
+              (tried.empty() ? "" : ", ") + std::string(CrashRoleName(role));
+          if (!v.crashed_in.empty()) {
+            v.crashed_in += " (" + std::string(CrashRoleName(role)) + ")";
+            break;
+          }
         }
-        std::string left = Leftovers((*scratch)->path());
+        if (v.crashed_in.empty()) v.detail += " (tried as " + tried + ")";
         std::string rel =
             fmt::format("histories/{}/{}.jsonl", info.name, FlatName(scenario));
         fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
@@ -275,7 +359,6 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
           err << "lockstress run: " << s.ToString() << "\n";
           return 2;
         }
-        CrashVerdict v = JudgeCrashPoint(*history, info, point, opt);
         results.checks.push_back(
             {info.name, scenario, "crash_recovery", v.status,
              v.detail + "; left in the directory: " + left});

@@ -34,21 +34,37 @@ HistoryBuilder Crashed(const ImplInfo& info, ErrorKind survivor) {
 }
 
 TEST(CrashPointsTest, ScheduleFollowsTheDeclaredFeatures) {
-  Schedule link = CrashPointSchedule(Info("link"), std::chrono::seconds(5));
-  ASSERT_EQ(link.workers.size(), 2u);
-  EXPECT_EQ(link.workers[0][0].size(), 2u);  // acquire, release
+  const std::chrono::seconds bound(5);
+  CrashCase link = CrashPointCase(Info("link"), bound, CrashRole::kHolder);
+  ASSERT_EQ(link.schedule.workers.size(), 2u);
+  EXPECT_EQ(link.armed, 0);
+  EXPECT_EQ(link.survivor, 1);
+  EXPECT_EQ(link.schedule.workers[0][0].size(), 2u);  // acquire, release
   bool breaks = false;
-  for (const PlannedOp& op : link.workers[1][0]) {
+  for (const PlannedOp& op : link.schedule.workers[1][0]) {
     breaks = breaks || op.kind == PlannedOp::Kind::kBreak;
   }
   EXPECT_TRUE(breaks);
-  Schedule flock = CrashPointSchedule(Info("flock"), std::chrono::seconds(5));
-  for (const PlannedOp& op : flock.workers[1][0]) {
+  CrashCase flock = CrashPointCase(Info("flock"), bound, CrashRole::kHolder);
+  for (const PlannedOp& op : flock.schedule.workers[1][0]) {
     EXPECT_NE(op.kind, PlannedOp::Kind::kBreak);
     if (op.kind == PlannedOp::Kind::kAcquire) {
-      EXPECT_EQ(op.timeout, Timeout::After(std::chrono::seconds(5)));
+      EXPECT_EQ(op.timeout, Timeout::After(bound));
     }
   }
+  // Taker and breaker: a killed holder, the armed worker, a survivor.
+  CrashCase taker = CrashPointCase(Info("flock"), bound, CrashRole::kTaker);
+  ASSERT_EQ(taker.schedule.workers.size(), 3u);
+  EXPECT_EQ(taker.armed, 1);
+  EXPECT_EQ(taker.survivor, 2);
+  ASSERT_EQ(taker.schedule.nemesis.size(), 1u);
+  EXPECT_EQ(taker.schedule.nemesis[0].worker, 0);
+  EXPECT_EQ(CrashRoles(Info("link")),
+            (std::vector<CrashRole>{CrashRole::kHolder, CrashRole::kLongHolder,
+                                    CrashRole::kBreaker}));
+  EXPECT_EQ(CrashRoles(Info("flock")),
+            (std::vector<CrashRole>{CrashRole::kHolder, CrashRole::kLongHolder,
+                                    CrashRole::kTaker}));
 }
 
 TEST(CrashPointsTest, StaleRecoveryMustFreeTheLock) {
@@ -78,6 +94,23 @@ TEST(CrashPointsTest, BreakMustClearAStaleLock) {
   CrashVerdict bad = JudgeCrashPoint(still.history(), Info("link"), "p", {});
   EXPECT_EQ(bad.status, "fail");
   EXPECT_EQ(bad.recovered_by, "not recovered");
+}
+
+TEST(CrashPointsTest, ATakerCrashIsJudgedByTheThirdWorker) {
+  const ImplInfo& flock = Info("flock");
+  HistoryBuilder b(flock.features, flock.ownership);
+  b.Ok("w0.h0", "acquire", 0, 1, "0");
+  b.Nemesis("kill", 0, 100, 101);
+  b.Lost("w1.h0", "acquire", 200, 250, "5");  // the armed taker crashes
+  b.Ok("w2.h0", "acquire", 5700, 5701, "5");
+  b.Ok("w2.h0", "release", 5702, 5703, "");
+  CrashVerdict v = JudgeCrashPoint(b.history(), flock, "p", {}, 1, 2);
+  EXPECT_EQ(v.status, "pass") << v.detail;
+  EXPECT_EQ(v.crashed_in, "acquire");
+  // The same history judged with worker 0 armed: it was killed by the
+  // nemesis, not crashed at the point (no lost op of its own).
+  EXPECT_TRUE(
+      JudgeCrashPoint(b.history(), flock, "p", {}, 0, 2).crashed_in.empty());
 }
 
 TEST(CrashPointsTest, AFailpointNeverReachedFails) {
