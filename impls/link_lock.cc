@@ -144,6 +144,13 @@ class LinkMechanism final : public Mechanism {
     }
     struct stat mine {};
     bool have_unique = os_.Lstat(unique_path_.c_str(), &mine) == 0;
+    if (!have_unique && errno != ENOENT) {
+      // Cannot tell whose PATH.lock is (EIO, EINTR, ...): say so and touch
+      // nothing, rather than call it another owner's and drop our unique
+      // file (errno_handling_test: lstat EIO at release).
+      return LockPathError(ErrorKind::kUnlockError, "lstat", unique_path_,
+                           errno);
+    }
     if (!have_unique || !SameInode(mine, lock)) {
       RemoveUnique();
       return Status(ErrorKind::kNotMyLock, lock_path_,

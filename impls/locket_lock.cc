@@ -159,7 +159,8 @@ class LocketMechanism final : public Mechanism {
   }
 
   Status Release() override {
-    Status s = FlockUnlockAndClose(os_, fd_, path_);
+    Status s = FlockUnlockAndClose(os_, fd_, path_,
+                                   "locket/after_unlock_before_close");
     ThreadLockTable::Get().Release(key_);
     return s;
   }
@@ -234,7 +235,8 @@ const ImplInfo& LocketInfo() {
           "flock(LOCK_NB) polled every max_poll_interval "
           "(locket's retry_period, 50 ms)",
       .stale_bound = std::chrono::milliseconds(1000),
-      .failpoints = {"locket/after_thread_lock", "locket/after_flock"},
+      .failpoints = {"locket/after_thread_lock", "locket/after_flock",
+                     "locket/after_unlock_before_close"},
   };
   return *info;
 }

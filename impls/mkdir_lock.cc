@@ -86,7 +86,10 @@ class MkdirMechanism final : public Mechanism {
     // The owner is the thread that acquires (HOSTNAME-TID-PID), which need
     // not be the thread that made the object: named afresh at each try.
     unique_path_ = UniquePath();
-    if (os_.Mkdir(lock_path_.c_str(), 0777) != 0) {
+    // 0755, not lockfile's 0777: under umask 0 a 0777 lock directory lets
+    // anybody drop an owner file of theirs inside (mkdir(2): the mode is
+    // mode & ~umask). Checked by scenarios/faults/hostile_world_writable.
+    if (os_.Mkdir(lock_path_.c_str(), 0755) != 0) {
       int err = errno;
       if (err != EEXIST) {
         return LockPathError(ErrorKind::kLockFailed, "mkdir", lock_path_, err);
@@ -99,7 +102,12 @@ class MkdirMechanism final : public Mechanism {
     StatusOr<UniqueFd> fd =
         OpenLockFile(os_, unique_path_, O_CREAT | O_EXCL | O_WRONLY);
     if (!fd.ok()) {
-      (void)os_.Rmdir(lock_path_.c_str());  // best effort: leave nothing
+      // Leave nothing: the directory is the one we just made, so whatever
+      // is inside is ours - the owner file, when open created it and a
+      // later step (fstat) failed; rmdir alone would then fail ENOTEMPTY
+      // and leak an ownerless lock (errno_handling_test: fstat EIO).
+      (void)os_.Unlink(unique_path_.c_str());
+      (void)os_.Rmdir(lock_path_.c_str());
       return fd.status();
     }
     return TryResult::kAcquired;

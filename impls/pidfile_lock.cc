@@ -150,7 +150,12 @@ class PidfileMechanism final : public Mechanism {
     if (Status s = LstatAtRelease(os_, path_, &now); !s.ok()) return s;
     std::string content;
     std::optional<pid_t> pid = ReadPid(&content);
-    if (!SameInode(now, mine) || pid != os_.Getpid()) {
+    // Our own file (the inode we keep open) whose PID could not be read
+    // back (EIO, EMFILE, ...) is still ours: nobody else can have made that
+    // inode. Calling it another owner's would leave a stale lock behind
+    // (errno_handling_test, scenarios/faults/errno_emfile_open).
+    bool ours_unreadable = SameInode(now, mine) && !unreadable_.empty();
+    if (!ours_unreadable && (!SameInode(now, mine) || pid != os_.Getpid())) {
       return Status(ErrorKind::kNotMyLock, path_,
                     "the lock is not ours: " + Describe(pid, content));
     }

@@ -122,7 +122,7 @@ class ZcMechanism final : public Mechanism {
   Status Release() override {
     // A flock cannot be broken by anybody else (zc offers no break), so the
     // lock is still ours here.
-    return FlockUnlockAndClose(os_, fd_, path_);
+    return FlockUnlockAndClose(os_, fd_, path_, "zc/after_unlock_before_close");
   }
 
   StatusOr<bool> IsLocked(bool object_holds) override {
@@ -156,7 +156,8 @@ ImplInfo MakeInfo(std::string name, std::string model, std::string mechanism) {
       .nfs_safe = false,
       .wait_policy = "never waits: no blocking acquire, no timeout (zc)",
       .stale_bound = std::chrono::milliseconds(1000),
-      .failpoints = {"zc/after_open", "zc/after_lock_before_write"},
+      .failpoints = {"zc/after_open", "zc/after_lock_before_write",
+                     "zc/after_unlock_before_close"},
   };
 }
 

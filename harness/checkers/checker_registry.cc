@@ -30,6 +30,7 @@ const std::vector<std::unique_ptr<Checker>>& AllCheckers() {
     v->push_back(MakeSharedLocksChecker());
     v->push_back(MakeLivenessChecker());
     v->push_back(MakeFairnessChecker());
+    v->push_back(MakeSecurityChecker());
     return v;
   }();
   return *all;

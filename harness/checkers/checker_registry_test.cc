@@ -8,15 +8,15 @@
 namespace lockstress {
 namespace {
 
-TEST(CheckerRegistryTest, ElevenCheckersWithUniqueNames) {
+TEST(CheckerRegistryTest, TwelveCheckersWithUniqueNames) {
   std::set<std::string_view> names;
   for (const auto& c : AllCheckers()) names.insert(c->property());
-  EXPECT_EQ(AllCheckers().size(), 11u);
-  EXPECT_EQ(names.size(), 11u);
+  EXPECT_EQ(AllCheckers().size(), 12u);
+  EXPECT_EQ(names.size(), 12u);
   for (const char* p :
        {"mutual_exclusion", "timeout_semantics", "release_errors",
         "status_queries", "break_lock", "crash_recovery", "stale_recovery",
-        "reentrancy", "shared_locks", "liveness", "fairness"}) {
+        "reentrancy", "shared_locks", "liveness", "fairness", "security"}) {
     ASSERT_NE(FindChecker(p), nullptr) << p;
     EXPECT_EQ(FindChecker(p)->property(), p);
   }

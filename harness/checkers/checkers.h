@@ -24,6 +24,7 @@ std::unique_ptr<Checker> MakeCrashRecoveryChecker();
 std::unique_ptr<Checker> MakeStaleRecoveryChecker();
 std::unique_ptr<Checker> MakeLivenessChecker();
 std::unique_ptr<Checker> MakeFairnessChecker();
+std::unique_ptr<Checker> MakeSecurityChecker();
 
 inline CheckResult Skip(std::string property, std::string reason) {
   return {std::move(property), Verdict::kSkip, std::move(reason), {}};

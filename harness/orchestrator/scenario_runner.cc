@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/orchestrator/hostile_paths.h"
 #include "harness/orchestrator/nemesis_target.h"
 #include "harness/orchestrator/witness.h"
 #include "harness/orchestrator/worker_connection.h"
@@ -147,6 +148,11 @@ class HandleClient {
         BumpWitness(spec_.test_dir + "/witness", &w);
         state_.Record(std::move(w));
       }
+      if (spec_.hostile) {  // what the lock is, while held (security)
+        Event entry = LockEntryEvent(spec_.hostile_lock_path);
+        entry.target = worker_;
+        state_.Record(std::move(entry));
+      }
     }
     return true;
   }
@@ -261,6 +267,24 @@ void PlayNemesis(const RunSpec& spec, RunState& state,
   }
 }
 
+// Worker `w`'s command: with umask 0 in a world-writable directory, with
+// its fault specs in LOCKSTRESS_FAULTS (env(1) works for any driver).
+std::vector<std::string> WorkerArgv(const RunSpec& spec, std::size_t w) {
+  // The faults' launcher command (namespaces, a seeded stale lock) when the
+  // scenario has one for this worker.
+  std::vector<std::string> argv =
+      w < spec.worker_argvs.size() ? spec.worker_argvs[w] : spec.driver_argv;
+  if (spec.hostile && spec.hostile->world_writable) argv = UmaskZeroArgv(argv);
+  if (w < spec.worker_faults.size() && !spec.worker_faults[w].empty()) {
+    std::string specs;
+    for (const std::string& f : spec.worker_faults[w]) {
+      specs += (specs.empty() ? "" : ";") + f;
+    }
+    argv.insert(argv.begin(), {"/usr/bin/env", "LOCKSTRESS_FAULTS=" + specs});
+  }
+  return argv;
+}
+
 }  // namespace
 
 StatusOr<History> RunSchedule(const RunSpec& spec,
@@ -274,6 +298,14 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
                     .witness = spec.test_dir + "/witness"};
   if (Status s = CreateWitness(history.header.witness); !s.ok()) return s;
   RunState state(spec);
+  std::vector<Event> planted;
+  if (spec.hostile) {
+    StatusOr<std::vector<Event>> p =
+        PlantHostile(*spec.hostile, spec.test_dir, spec.hostile_lock_path);
+    if (!p.ok()) return p.status();
+    planted = std::move(*p);
+  }
+  for (Event& e : planted) state.Record(std::move(e));
   // Start every worker and read every greeting: the start barrier.
   std::vector<std::unique_ptr<WorkerSlot>> slots;
   for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
@@ -281,8 +313,7 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
     Event seeded{.type = Event::Type::kNemesis, .worker = -1, .op = "stale"};
     seeded.t0 = protocol::MonotonicNanos();
     StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
-        w < spec.worker_argvs.size() ? spec.worker_argvs[w] : spec.driver_argv,
-        fmt::format("{}/worker-{}.log", spec.log_dir, w),
+        WorkerArgv(spec, w), fmt::format("{}/worker-{}.log", spec.log_dir, w),
         fmt::format("worker {} ({})", w, spec.impl), spec.greeting_timeout);
     if (!conn.ok()) return conn.status();
     if (w == 0 && !spec.stale_event.empty()) {
@@ -333,6 +364,7 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
   state.Stop();
   nemesis.join();
   for (auto& s : slots) s->conn->Quit(Clock::now() + std::chrono::seconds(5));
+  if (spec.hostile) state.Record(VictimAfter(spec.test_dir));
   for (auto& s : slots) {
     if (std::optional<std::string> bad = s->conn->protocol_error()) {
       return Status(ErrorKind::kError, "", *bad);

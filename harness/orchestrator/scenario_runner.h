@@ -23,9 +23,11 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/scenario/crash_tables.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/history.h"
 
@@ -51,6 +53,13 @@ struct RunSpec {
   std::chrono::milliseconds greeting_timeout{10000};
   // Added to every request's own wait to make its deadline.
   std::chrono::milliseconds request_margin{5000};
+  // Per worker: fault specs (harness/faults/fault_spec.h), given to the
+  // worker in LOCKSTRESS_FAULTS; missing or empty: none.
+  std::vector<std::vector<std::string>> worker_faults;
+  // [hostile] (hostile_paths.h): planted at hostile_lock_path, the
+  // implementation's lock path, before the workers start.
+  std::optional<HostileSetup> hostile;
+  std::string hostile_lock_path;
   // Called for every event as it is recorded (progress); may be empty.
   std::function<void(const Event&)> on_event;
 };

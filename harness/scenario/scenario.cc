@@ -248,7 +248,8 @@ void LoadExpect(const toml::table& e, Scenario& s) {
 void Load(const toml::table& root, Scenario& s) {
   OnlyKeys(root, {"name", "description", "requires", "properties", "topology",
                   "timing", "mix", "step", "nemesis", "expect",
-                  "in_default_run", "stale", "namespaces"});
+                  "in_default_run", "stale", "namespaces", "fault", "clock",
+                  "hostile"});
   s.name = s.suite + "/" + Value<std::string>(root, "name").value_or(s.name);
   s.description = Value<std::string>(root, "description").value_or("");
   if (s.description.empty()) throw Bad{1, "description is required"};
@@ -283,6 +284,11 @@ void Load(const toml::table& root, Scenario& s) {
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
   if (auto bad = LoadFaultTables(root, s.faults)) {
     throw Bad{bad->line, bad->message};
+  }
+  try {
+    s.crash = LoadCrashTables(root, s.processes);
+  } catch (const CrashTableError& e) {
+    throw Bad{e.line, e.message};
   }
   if (s.steps.empty() && !s.mix)
     throw Bad{1, "a scenario needs [[step]]s or a [mix]"};

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/scenario/fault_tables.h"
+#include "harness/scenario/crash_tables.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/capabilities.h"
 #include "lockstress/status.h"
@@ -62,6 +63,8 @@ struct Scenario {
   std::map<std::string, std::map<std::string, std::string>> expect_without;
   // Stale locks seeded before the run, namespaces (fault_tables.h).
   FaultTables faults;
+  // [[fault]], [clock], [hostile] (crash_tables.h).
+  CrashTables crash;
 
   // The expected outcome for an implementation with `features`
   // ("pass" when nothing is said).

@@ -8,6 +8,9 @@
 // leaves a dead holder's lock at PATH in NAME's own format and exits 0
 // (harness/worker/stale_seeding.h): this process is the dead holder.
 //
+// --fault SPEC (repeatable; also LOCKSTRESS_FAULTS, specs joined by ';')
+// arms failpoints, errnos and clock faults (harness/faults/fault_spec.h).
+//
 // Exit codes: 0 after quit or end of input; 2 for usage errors, an unknown
 // or unfinished implementation (its factory makes no object), and lines it
 // cannot answer.
@@ -16,10 +19,12 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "harness/driver/driver_server.h"
+#include "harness/faults/fault_os.h"
 #include "harness/worker/stale_seeding.h"
 #include "lockstress/registry.h"
 
@@ -29,7 +34,8 @@ constexpr int kUsage = 2;
 
 int Usage(std::string_view why) {
   std::cerr << "lockstress-worker: " << why
-            << "\nusage: lockstress-worker --impl NAME [--seed-stale --lock "
+            << "\nusage: lockstress-worker --impl NAME [--fault SPEC]... "
+               "[--seed-stale --lock "
                "PATH [--owner-pid N] [--owner-host NAME] [--record R] "
                "[--mtime M] [--foreign-user]]\n";
   return kUsage;
@@ -55,6 +61,12 @@ int main(int argc, char** argv) {
   std::string impl;
   bool seed = false;
   lockstress::StaleSeeding seeding;
+  lockstress::FaultPlan faults;
+  if (const char* env = std::getenv("LOCKSTRESS_FAULTS")) {
+    if (lockstress::Status s = lockstress::AddSpecs(faults, env); !s.ok()) {
+      return Usage("LOCKSTRESS_FAULTS: " + s.message());
+    }
+  }
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
@@ -87,6 +99,10 @@ int main(int argc, char** argv) {
       seeding.mtime = argv[++i];
     } else if (arg == "--foreign-user") {
       seeding.foreign_user = true;
+    } else if (arg == "--fault" && has_value) {
+      if (lockstress::Status s = faults.Add(argv[++i]); !s.ok()) {
+        return Usage(s.message());
+      }
     } else if (arg.starts_with("--impl=")) {
       impl = std::string(arg.substr(7));
     } else {
@@ -117,9 +133,19 @@ int main(int argc, char** argv) {
   if (seed) SeedStale(*entry, seeding);
   // A vanished reader must give EPIPE on write, not kill us silently.
   signal(SIGPIPE, SIG_IGN);
+  // Lives until exit: lock objects made by the server point at it.
+  std::unique_ptr<lockstress::FaultOs> fault_os;
+  if (!faults.empty()) {
+    fault_os = std::make_unique<lockstress::FaultOs>(&lockstress::Os::Default(),
+                                                     faults);
+    for (const std::string& spec : faults.ToSpecs()) {
+      std::cerr << "lockstress-worker: armed " << spec << "\n";
+    }
+  }
   lockstress::LockFactory factory =
-      [entry](const lockstress::LockOptions& options)
+      [entry, os = fault_os.get()](lockstress::LockOptions options)
       -> lockstress::StatusOr<std::unique_ptr<lockstress::Lock>> {
+    if (os != nullptr) options.os = os;
     std::unique_ptr<lockstress::Lock> lock = entry->make(options);
     if (lock == nullptr) {
       return lockstress::Status(lockstress::ErrorKind::kLockFailed,

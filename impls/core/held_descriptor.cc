@@ -76,11 +76,13 @@ StatusOr<bool> FlockHeldOn(Os& os, const std::string& path) {
   return !held->empty();
 }
 
-Status FlockUnlockAndClose(Os& os, UniqueFd& fd, const std::string& path) {
+Status FlockUnlockAndClose(Os& os, UniqueFd& fd, const std::string& path,
+                           std::string_view failpoint) {
   Status s;
   if (os.Flock(fd.get(), LOCK_UN) != 0) {
     s = LockPathError(ErrorKind::kUnlockError, "flock", path, errno);
   }
+  os.Failpoint(failpoint);
   fd.reset();  // closing frees the flock even when LOCK_UN failed
   return s;
 }

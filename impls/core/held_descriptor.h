@@ -23,6 +23,7 @@
 #define LOCKSTRESS_IMPLS_CORE_HELD_DESCRIPTOR_H_
 
 #include <string>
+#include <string_view>
 
 #include "impls/core/mechanism.h"
 #include "impls/core/unique_fd.h"
@@ -80,7 +81,9 @@ StatusOr<bool> FlockHeldOn(Os& os, const std::string& path);
 
 // flock(LOCK_UN) on `fd`, then closes it: closing drops the lock even when
 // LOCK_UN failed (whose error, UnlockError naming `path`, is returned).
-Status FlockUnlockAndClose(Os& os, UniqueFd& fd, const std::string& path);
+// `failpoint` is passed between the unlock and the close.
+Status FlockUnlockAndClose(Os& os, UniqueFd& fd, const std::string& path,
+                           std::string_view failpoint);
 
 }  // namespace lockstress
 

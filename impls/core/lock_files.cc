@@ -7,6 +7,12 @@
 #include <string>
 
 namespace lockstress {
+namespace {
+
+// How often OpenLockFile retries an open interrupted by a signal.
+constexpr int kOpenEintrRetries = 16;
+
+}  // namespace
 
 std::string DirectoryOf(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -63,7 +69,15 @@ Status LockPathError(ErrorKind kind, std::string_view syscall,
 
 StatusOr<UniqueFd> OpenLockFile(Os& os, const std::string& path, int flags,
                                 ErrorKind kind) {
-  UniqueFd fd(os.Open(path.c_str(), flags | kLockFileOpenFlags, 0644), &os);
+  // open(2) may fail with EINTR when a signal arrives while it blocks
+  // (NFS with `intr`, FUSE, a FIFO); nothing was opened, so we try again,
+  // a bounded number of times, as SQLite's robust_open does.
+  int raw = -1;
+  for (int tries = 0; tries < kOpenEintrRetries; ++tries) {
+    raw = os.Open(path.c_str(), flags | kLockFileOpenFlags, 0644);
+    if (raw >= 0 || errno != EINTR) break;
+  }
+  UniqueFd fd(raw, &os);
   if (!fd) return LockPathError(kind, "open", path, errno);
   struct stat st {};
   if (os.Fstat(fd.get(), &st) != 0) {

@@ -2,7 +2,7 @@
 //   lockstress run [--impl NAME,...|external:NAME|all|external]
 //                  [--driver 'CMD']... [--suite NAME]
 //                  [--scenario FILE]... [--dir DIR] [--out DIR] [--seed N]
-//                  [--duration S] [--junit FILE] [TOLERANCES]
+//                  [--duration S] [--junit FILE] [--crash-points] [TOLERANCES]
 //   lockstress list [impls|scenarios|suites]
 //   lockstress check RUN_DIR [TOLERANCES]
 // TOLERANCES: --timeout-late MS --nonblocking-prompt MS --starvation-bound MS
@@ -21,6 +21,7 @@
 #include "harness/orchestrator/interrupt.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
+#include "tools/cli/crash_points.h"
 #include "tools/cli/list_command.h"
 #include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
@@ -143,6 +144,9 @@ int main(int argc, char** argv) {
       run->add_option("--duration", duration, "Seconds, for stress scenarios")
           ->check(CLI::PositiveNumber);
   run->add_option("--junit", run_options.junit, "Also write JUnit XML here");
+  run->add_flag("--crash-points", run_options.crash_points,
+                "Crash a holder at every failpoint of each built-in in turn "
+                "and check what a survivor sees (docs/faults.md)");
   ToleranceOptions run_tolerances;
   run_tolerances.AddTo(run);
 
@@ -189,6 +193,10 @@ int main(int argc, char** argv) {
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
     run_options.adapters = Adapters();
+    if (run_options.crash_points) {
+      return lockstress::cli::RunCrashPoints(run_options, interrupt, std::cout,
+                                             std::cerr);
+    }
     return lockstress::cli::RunRun(run_options, interrupt, std::cout,
                                    std::cerr);
   }

@@ -88,6 +88,7 @@ std::string ResultsToJson(const Results& r) {
                       {"seed", r.seed},
                       {"check_options", CheckOptionsToJson(r.options)},
                       {"checks", checks}};
+  if (!r.sections.empty()) j["sections"] = r.sections;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -20,6 +20,7 @@
 #define LOCKSTRESS_TOOLS_CLI_RESULTS_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ struct Results {
   std::uint64_t seed = 0;
   CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
+  // Extra tables (docs: results.json "sections"), in order; may be empty.
+  nlohmann::json sections = nlohmann::json::array();
   // A fail of an implementation that is not the negative control, in a
   // check inside the implementation's promise.
   bool any_failed() const;

@@ -35,6 +35,7 @@ struct Target {
   bool negative_control = false;
   std::chrono::milliseconds stale_bound{0};  // built-ins: ImplInfo's
   FeatureSet outside_promise;                // outside adapters: manifest's
+  const ImplEntry* entry = nullptr;          // built-ins
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.
@@ -148,7 +149,9 @@ StatusOr<std::vector<Target>> Targets(const RunOptions& o, std::ostream& err) {
                    e->info.ownership,
                    {},
                    control,
-                   e->info.stale_bound});
+                   e->info.stale_bound,
+                   {},
+                   e});
   }
   StatusOr<std::vector<Target>> externals =
       ExternalTargets(o, every_external, external_named, err);
@@ -244,7 +247,30 @@ bool Overlap(FeatureSet a, FeatureSet b) {
   return false;
 }
 
+// The scenario's [[fault]], [clock] and [hostile] tables, into the spec.
+// A hostile plant goes where the implementation keeps its lock: a
+// built-in's lock_path(); PATH itself for an outside driver.
+void ApplyFaults(const Scenario& sc, const ImplEntry* entry, RunSpec& spec) {
+  for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
+    spec.worker_faults.push_back(sc.crash.ForWorker(static_cast<int>(w)));
+  }
+  if (!sc.crash.hostile) return;
+  spec.hostile = sc.crash.setup;
+  spec.hostile_lock_path = spec.test_dir + "/lock";
+  if (entry != nullptr) {
+    if (std::unique_ptr<Lock> probe =
+            entry->make({.path = spec.hostile_lock_path})) {
+      spec.hostile_lock_path = probe->lock_path();
+    }
+  }
+}
+
 }  // namespace
+
+StatusOr<std::string> CreateRunDir(const RunOptions& options) {
+  return MakeRunDir(options);
+}
+std::string FlatName(std::string name) { return Flat(std::move(name)); }
 
 int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
            std::ostream& out, std::ostream& err) {
@@ -361,6 +387,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           (fs::path(o.worker).parent_path() / "lockstress-ns-launch").string(),
           spec.test_dir + "/lock");
       if (sc.faults.stale) spec.stale_event = sc.faults.Describe();
+      ApplyFaults(sc, t.entry, spec);
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,

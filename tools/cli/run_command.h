@@ -23,6 +23,7 @@
 #include "harness/checkers/checker.h"
 #include "harness/orchestrator/interrupt.h"
 #include "impls/external/adapter_registry.h"
+#include "lockstress/status.h"
 
 namespace lockstress::cli {
 
@@ -45,7 +46,14 @@ struct RunOptions {
   // The checkers' tolerances (--timeout-late ...); each built-in is judged
   // with recovery_bound at least its declared stale_bound.
   CheckOptions check_options;
+  // --crash-points: crash at every failpoint instead (crash_points.h).
+  bool crash_points = false;
 };
+
+// The run directory: --out, or ./lockstress-runs/<time> (and `latest`).
+StatusOr<std::string> CreateRunDir(const RunOptions& options);
+// "conformance/basic" -> "conformance_basic": one path component.
+std::string FlatName(std::string name);
 
 int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
            std::ostream& out, std::ostream& err);

@@ -238,6 +238,10 @@ TEST(BrokenDrivers, PidStaleBreakerFailsInContainers) {
                {"faults/container_live_holder"});
 }
 
+TEST(BrokenDrivers, FollowsSymlinkFailsSecurity) {
+  ExpectCaught("follows_symlink", "security", {"faults/hostile_symlink"});
+}
+
 // Every bug in the table has a test above (a new bug needs one).
 TEST(BrokenDrivers, EveryBugIsTested) {
   EXPECT_EQ(AllBrokenLocks().size(), 11u);

@@ -10,6 +10,7 @@ const std::vector<BrokenLock>& AllBrokenLocks() {
       LyingIsLocked(),       PosixThreads(),
       QueryDropsPosixLock(), StaleNeverRecovers(),
       PidStaleBreaker(),
+      FollowsSymlink(),
   };
   return *all;
 }

@@ -48,6 +48,7 @@ BrokenLock PosixThreads();
 BrokenLock QueryDropsPosixLock();
 BrokenLock StaleNeverRecovers();
 BrokenLock PidStaleBreaker();
+BrokenLock FollowsSymlink();
 
 }  // namespace lockstress::broken
 
