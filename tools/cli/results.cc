@@ -82,11 +82,14 @@ std::string ResultsToJson(const Results& r) {
                       {"status", c.status},
                       {"detail", c.detail}});
     if (c.negative_control) checks.back()["negative_control"] = true;
+    if (!c.evidence.empty()) checks.back()["evidence"] = c.evidence;
+    if (!c.history.empty()) checks.back()["history"] = c.history;
   }
   nlohmann::json j = {{"version", 1},
                       {"seed", r.seed},
                       {"check_options", CheckOptionsToJson(r.options)},
                       {"checks", checks}};
+  if (!r.environment.is_null()) j["environment"] = r.environment;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

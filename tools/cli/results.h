@@ -13,6 +13,7 @@
 #define LOCKSTRESS_TOOLS_CLI_RESULTS_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct CheckRecord {
   std::string status;  // pass, fail, skip
   std::string detail;
   bool negative_control = false;  // expected to fail mutual_exclusion
+  // A fail's evidence (indices into the history's events) and the history,
+  // relative to the run directory (the report draws them).
+  std::vector<std::size_t> evidence;
+  std::string history;
 };
 
 // The built-in that is the negative control (impls/null_lock.cc).
@@ -38,6 +43,8 @@ struct Results {
   std::uint64_t seed = 0;
   CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
+  // The machine and command line (reports/environment.h); null when unknown.
+  nlohmann::json environment;
   // A fail of an implementation that is not the negative control.
   bool any_failed() const;
   // Negative controls that did not fail mutual_exclusion.

@@ -16,6 +16,8 @@
 #include "harness/scenario/generator.h"
 #include "harness/scenario/scenario.h"
 #include "lockstress/registry.h"
+#include "reports/environment.h"
+#include "reports/report.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
@@ -184,6 +186,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
   results.options = o.check_options;
+  results.environment =
+      report::CollectEnvironment(scratch_parent, o.argv, results.seed);
   std::optional<std::chrono::milliseconds> duration;
   if (o.duration_s) {
     duration = std::chrono::milliseconds(
@@ -283,6 +287,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       int pass = 0, fail = 0, skip = 0;
       for (CheckRecord& r : records) {
         r.negative_control = t.negative_control;
+        r.history = rel;
         // The scenario's labelled expectation, where the verdict differs.
         std::string expected = sc.Expected(r.property, t.features);
         if (r.status != "skip" && r.status != expected) {
@@ -327,6 +332,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return 2;
   }
   PrintSummary(results, out);
+  StatusOr<std::string> page = report::WriteReport(*run_dir);
+  if (!page.ok()) {
+    err << "lockstress run: the report: " << page.status().message() << "\n";
+    return 2;
+  }
+  out << "report " << *page << "\n";
   return results.ExitCode();
 }
 

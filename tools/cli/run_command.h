@@ -41,6 +41,8 @@ struct RunOptions {
   // The checkers' tolerances (--timeout-late ...); each built-in is judged
   // with recovery_bound at least its declared stale_bound.
   CheckOptions check_options;
+  // The command line as given, recorded in results.json's environment.
+  std::vector<std::string> argv;
 };
 
 int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
