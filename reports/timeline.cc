@@ -110,7 +110,7 @@ void TimelineBuilder::Add(std::size_t index, const Event& e,
       }
     }
   }
-  if (quoted) lines_[index] = std::string(line);
+  if (quoted) lines_[index] = {e.line, std::string(line)};
 }
 
 bool TimelineBuilder::Important(const Item& item) const {
@@ -214,7 +214,8 @@ nlohmann::json TimelineBuilder::Finish() {
                      us(it.t1), it.a, it.b});
   }
   nlohmann::json lines = nlohmann::json::object();
-  for (const auto& [index, text] : lines_) lines[std::to_string(index)] = text;
+  for (const auto& [index, line] : lines_)
+    lines[std::to_string(index)] = {line.first, line.second};
   nlohmann::json kinds = nlohmann::json::array();
   for (const char* k : kKindNames) kinds.push_back(k);
   return {{"lanes", lanes},

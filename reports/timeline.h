@@ -19,7 +19,7 @@
 //    "kinds": ["hold", ...],  // the names of the kind numbers
 //    "downsampled": bool, "bucket_us": W,
 //    "buckets": [[lane, bucket, calls, refused, held_permille], ...],
-//    "lines": {"<event index>": "<the history line>", ...}}
+//    "lines": {"<event index>": [<line number>, "<the line>"], ...}}
 // event_a is the event that made the item (a hold: its acquire), event_b
 // the event that ended a hold (-1 for none).
 //
@@ -100,7 +100,7 @@ class TimelineBuilder {
   std::map<std::string, Open> open_;                // by handle
   std::map<int, std::pair<std::int64_t, std::int64_t>> stopped_;  // worker
   std::vector<Item> items_;
-  std::map<std::size_t, std::string> lines_;
+  std::map<std::size_t, std::pair<std::int64_t, std::string>> lines_;
   std::size_t events_ = 0;
   std::int64_t origin_ = INT64_MAX, end_ = INT64_MIN;
 };

@@ -245,7 +245,7 @@
       nodes.push(svg('line', {x1: L, x2: W, y1: y, y2: y, stroke: '#e4e8ec'}));
       nodes.push(svg('text', {x: L - 4, y: y + 3, 'text-anchor': 'end', text: fmtNum(Math.round(max * g / 4 * 100) / 100)}));
     }
-    var every = Math.max(1, Math.ceil(n / 10));
+    var every = Math.max(1, Math.ceil(n / 6));
     values.forEach(function (v, i) {
       var h = (H - T - B) * v / max, x = L + i * bw;
       nodes.push(svg('rect', {class: 'bar', x: x + bw * 0.1, y: H - B - h, width: Math.max(bw * 0.8, 1), height: Math.max(h, v > 0 ? 1 : 0),
@@ -423,7 +423,7 @@
     // Nemesis actions: a dashed line through every lane, named on top.
     marks.forEach(function (m) {
       var line = self.tl.lines[m[1][4]], label = 'nemesis';
-      try { var e = JSON.parse(line); label = e.op + (e.target >= 0 ? ' w' + e.target : ''); } catch (err) { /* no line kept */ }
+      try { var e = JSON.parse(line[1]); label = e.op + (e.target >= 0 ? ' w' + e.target : ''); } catch (err) { /* no line kept */ }
       g.strokeStyle = '#1f2328'; g.setLineDash([3, 3]);
       g.beginPath(); g.moveTo(m[0], AXIS); g.lineTo(m[0], ch); g.stroke(); g.setLineDash([]);
       g.fillStyle = '#1f2328'; g.fillText(label, m[0] + 3, AXIS + 15);
@@ -456,7 +456,7 @@
     var text = this.tl.lanes[it[0]] + ': ' + kind.replace('_', ' ') + ' ' + fmtUs(it[2]) + ' .. ' + fmtUs(it[3]) + ' (' + fmtUs(it[3] - it[2]) + ')';
     text += '\nevent #' + it[4] + (it[5] >= 0 ? ' .. #' + it[5] : '');
     if (this.isEvidence(it)) text += '  ← evidence';
-    [it[4], it[5]].forEach(function (k) { if (k >= 0 && this.tl.lines[k]) text += '\n' + this.tl.lines[k]; }, this);
+    [it[4], it[5]].forEach(function (k) { if (k >= 0 && this.tl.lines[k]) text += '\nline ' + this.tl.lines[k][0] + ': ' + this.tl.lines[k][1]; }, this);
     return text;
   };
   Timeline.prototype.bind = function () {
@@ -533,7 +533,8 @@
     var tl = null;
     if (evidence.size && kase.timeline) {
       var quoted = Array.from(evidence).sort(function (a, b) { return a - b; }).map(function (i) {
-        return el('pre', {class: 'evidence-line', text: '#' + i + '  ' + (kase.timeline.lines[i] || '(line not kept)')});
+        var line = kase.timeline.lines[i];
+        return el('pre', {class: 'evidence-line', text: (line ? 'line ' + line[0] + ':  ' + line[1] : 'event #' + i + ': (line not kept)')});
       });
       parts.push(el('div', {class: 'evidence', id: 'evidence'}, [el('h3', {text: 'Evidence: ' + chosen.property + ' — the history lines (' + kase.history + '), highlighted in red on the timeline'})].concat(quoted)));
     }
@@ -614,16 +615,8 @@
     if (cases.length || impls.length) route();
   }
 
-  try {
-    render();
-  } catch (e) {
-    window.reportErrors.push(String(e && e.stack || e));
-    console.error(e);
-  }
-  if (window.reportErrors.length) {
-    app.insertBefore(el('div', {class: 'errors', id: 'js-errors', text: 'The report failed to draw: ' + window.reportErrors.join('\n')}), app.firstChild);
-  }
-  document.body.setAttribute('data-errors', String(window.reportErrors.length));
+  render();
+  // Reached only when everything drew; the next script counts errors.
   document.body.setAttribute('data-render-ms', String(Math.round(performance.now())));
   document.body.setAttribute('data-rendered', 'ok');
 })();
