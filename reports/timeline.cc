@@ -113,11 +113,15 @@ void TimelineBuilder::Add(std::size_t index, const Event& e,
   if (quoted) lines_[index] = {e.line, std::string(line)};
 }
 
-bool TimelineBuilder::Important(const Item& item) const {
+bool TimelineBuilder::Evidence(const Item& item) const {
   auto is_evidence = [&](std::int64_t ev) {
     return ev >= 0 && evidence_.count(static_cast<std::size_t>(ev)) > 0;
   };
-  if (is_evidence(item.a) || is_evidence(item.b)) return true;
+  return is_evidence(item.a) || is_evidence(item.b);
+}
+
+bool TimelineBuilder::Important(const Item& item) const {
+  if (Evidence(item)) return true;
   switch (item.kind) {
     case kError:
     case kLost:
@@ -128,6 +132,68 @@ bool TimelineBuilder::Important(const Item& item) const {
     default:
       return false;
   }
+}
+
+std::vector<bool> TimelineBuilder::ChooseDetailed() const {
+  // The evidence's neighbourhood stays whole too: from its first to its
+  // last event, widened by that span on each side.
+  std::int64_t from = INT64_MAX, to = INT64_MIN;
+  for (const Item& it : items_) {
+    if (Evidence(it)) {
+      from = std::min(from, it.t0);
+      to = std::max(to, it.t1);
+    }
+  }
+  std::int64_t pad = from <= to ? std::max<std::int64_t>(to - from, 1000) : 0;
+  std::vector<bool> detailed(items_.size(), false);
+  std::size_t context = 0, kept = 0, refusals = 0;
+  for (std::size_t k = 0; k < items_.size(); ++k) {
+    const Item& it = items_[k];
+    bool near = it.t1 >= from - pad && it.t0 <= to + pad &&
+                context < limits_.detail_budget / 4;
+    context += near;
+    detailed[k] = Important(it) || near;
+    kept += detailed[k];
+    refusals += !detailed[k] && it.kind == kRefused;
+  }
+  if (kept + refusals <= limits_.detail_budget) {
+    for (std::size_t k = 0; k < items_.size(); ++k)
+      detailed[k] = detailed[k] || items_[k].kind == kRefused;
+  }
+  return detailed;
+}
+
+nlohmann::json TimelineBuilder::Buckets(const std::vector<bool>& detailed,
+                                        const std::vector<int>& renumber,
+                                        std::int64_t bucket_ns) const {
+  struct Sum {
+    std::int64_t calls = 0, refused = 0, held = 0;  // held: ns
+  };
+  std::map<std::pair<int, std::int64_t>, Sum> sums;  // (lane, bucket)
+  for (std::size_t k = 0; k < items_.size(); ++k) {
+    if (detailed[k]) continue;
+    const Item& it = items_[k];
+    int lane = renumber[it.lane];
+    if (it.kind == kHold || it.kind == kHoldShared) {
+      for (std::int64_t b = (it.t0 - origin_) / bucket_ns;
+           b * bucket_ns + origin_ < it.t1; ++b) {
+        std::int64_t from = std::max(it.t0, origin_ + b * bucket_ns);
+        std::int64_t to = std::min(it.t1, origin_ + (b + 1) * bucket_ns);
+        sums[{lane, b}].held += std::max<std::int64_t>(to - from, 0);
+      }
+    } else {
+      Sum& s = sums[{lane, (it.t0 - origin_) / bucket_ns}];
+      ++s.calls;
+      s.refused += it.kind == kRefused;
+    }
+  }
+  nlohmann::json buckets = nlohmann::json::array();
+  for (const auto& [key, s] : sums) {
+    buckets.push_back(
+        {key.first, key.second, s.calls, s.refused,
+         std::min<std::int64_t>(s.held * 1000 / bucket_ns, 1000)});
+  }
+  return buckets;
 }
 
 nlohmann::json TimelineBuilder::Finish() {
@@ -155,49 +221,13 @@ nlohmann::json TimelineBuilder::Finish() {
 
   std::int64_t span = std::max<std::int64_t>(end_ - origin_, 1);
   auto us = [&](std::int64_t t) { return (t - origin_) / 1000; };
-  std::vector<bool> detailed(items_.size(), true);
   bool downsampled = items_.size() > limits_.detail_budget;
   std::int64_t bucket_ns = std::max<std::int64_t>(span / limits_.buckets, 1000);
+  std::vector<bool> detailed(items_.size(), true);
   nlohmann::json buckets = nlohmann::json::array();
   if (downsampled) {
-    std::size_t kept = 0;
-    for (std::size_t k = 0; k < items_.size(); ++k) {
-      detailed[k] = Important(items_[k]);
-      kept += detailed[k];
-    }
-    std::size_t refusals = 0;
-    for (const Item& it : items_) refusals += it.kind == kRefused;
-    if (kept + refusals <= limits_.detail_budget) {
-      for (std::size_t k = 0; k < items_.size(); ++k)
-        detailed[k] = detailed[k] || items_[k].kind == kRefused;
-    }
-    // (lane, bucket) -> calls, refused, held ns.
-    struct Sum {
-      std::int64_t calls = 0, refused = 0, held = 0;
-    };
-    std::map<std::pair<int, std::int64_t>, Sum> sums;
-    for (std::size_t k = 0; k < items_.size(); ++k) {
-      if (detailed[k]) continue;
-      const Item& it = items_[k];
-      int lane = renumber[it.lane];
-      if (it.kind == kHold || it.kind == kHoldShared) {
-        for (std::int64_t b = (it.t0 - origin_) / bucket_ns;
-             b * bucket_ns + origin_ < it.t1; ++b) {
-          std::int64_t from = std::max(it.t0, origin_ + b * bucket_ns);
-          std::int64_t to = std::min(it.t1, origin_ + (b + 1) * bucket_ns);
-          sums[{lane, b}].held += std::max<std::int64_t>(to - from, 0);
-        }
-      } else {
-        Sum& s = sums[{lane, (it.t0 - origin_) / bucket_ns}];
-        ++s.calls;
-        s.refused += it.kind == kRefused;
-      }
-    }
-    for (const auto& [key, s] : sums) {
-      buckets.push_back({key.first, key.second, s.calls, s.refused,
-                         std::min<std::int64_t>(s.held * 1000 / bucket_ns,
-                                                1000)});
-    }
+    detailed = ChooseDetailed();
+    buckets = Buckets(detailed, renumber, bucket_ns);
   }
 
   std::vector<std::size_t> kept;

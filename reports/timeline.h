@@ -9,9 +9,11 @@
 //
 // Large histories are downsampled: when there are more items than
 // `detail_budget`, every item that matters is kept whole (an evidence event,
-// an error, a lost call, a nemesis event, a cut holding), then refusals
-// while they fit, and the rest are summed per lane into `buckets` time
-// buckets (calls, refusals, fraction of the time held).
+// an error, a lost call, a nemesis event, a cut holding), and so is the
+// evidence's neighbourhood (its time span again on each side, up to a
+// quarter of the budget); then refusals while they fit; the rest is summed
+// per lane into `buckets` time buckets (calls, refusals, fraction of the
+// time held).
 //
 // JSON (times in microseconds from the history's first t0):
 //   {"lanes": ["nemesis", "w1.h0", ...], "span_us": N, "events": N,
@@ -91,7 +93,13 @@ class TimelineBuilder {
   void CloseWorker(int worker, std::int64_t t, std::int64_t event);
   void Push(int lane, Kind kind, std::int64_t t0, std::int64_t t1,
             std::int64_t a, std::int64_t b = -1);
+  bool Evidence(const Item& item) const;
   bool Important(const Item& item) const;
+  // Downsampling: which items are drawn one by one; the rest summed.
+  std::vector<bool> ChooseDetailed() const;
+  nlohmann::json Buckets(const std::vector<bool>& detailed,
+                         const std::vector<int>& renumber,
+                         std::int64_t bucket_ns) const;
 
   std::set<std::size_t> evidence_;
   TimelineLimits limits_;

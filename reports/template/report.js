@@ -49,6 +49,20 @@
     if (a < 1e6) return (Math.round(us / 10) / 100) + ' ms';
     return (Math.round(us / 1e4) / 100) + ' s';
   }
+  // A tick label: the unit of the largest time shown, with as many decimals
+  // as the step between ticks needs.
+  function fmtTick(t, step, top) {
+    var unit = top >= 1e6 ? [1e6, ' s'] : top >= 1e3 ? [1e3, ' ms'] : [1, ' µs'];
+    var decimals = Math.max(0, Math.ceil(-Math.log10(step / unit[0]) - 1e-9));
+    return (t / unit[0]).toFixed(Math.min(decimals, 9)) + unit[1];
+  }
+  function fmtCompact(n) {
+    var a = Math.abs(n);
+    if (a >= 1e6) return (Math.round(n / 1e5) / 10) + 'M';
+    if (a >= 1e4) return Math.round(n / 1e3) + 'k';
+    if (a >= 1e3) return (Math.round(n / 100) / 10) + 'k';
+    return String(Math.round(n * 100) / 100);
+  }
   function uniq(list) {
     var seen = {}, out = [];
     list.forEach(function (x) { if (!seen[x]) { seen[x] = true; out.push(x); } });
@@ -236,14 +250,14 @@
   // Vertical bars: labels[i] under bar i (every `every`-th), values[i].
   function barChart(labels, values, opts) {
     opts = opts || {};
-    var W = 420, H = 190, L = 44, B = 34, T = 8;
+    var W = 420, H = 190, L = 40, B = 34, T = 8;
     var max = Math.max.apply(null, values.concat([1]));
     var n = Math.max(values.length, 1), bw = (W - L - 6) / n;
     var nodes = [];
     for (var g = 0; g <= 4; ++g) {
       var y = T + (H - T - B) * (1 - g / 4);
       nodes.push(svg('line', {x1: L, x2: W, y1: y, y2: y, stroke: '#e4e8ec'}));
-      nodes.push(svg('text', {x: L - 4, y: y + 3, 'text-anchor': 'end', text: fmtNum(Math.round(max * g / 4 * 100) / 100)}));
+      nodes.push(svg('text', {x: L - 4, y: y + 3, 'text-anchor': 'end', text: fmtCompact(max * g / 4)}));
     }
     var every = Math.max(1, Math.ceil(n / 6));
     values.forEach(function (v, i) {
@@ -373,7 +387,7 @@
     for (var t = Math.ceil(this.v0 / step) * step; t <= this.v1; t += step) {
       var tx = this.x(t);
       g.beginPath(); g.moveTo(tx, AXIS - 4); g.lineTo(tx, ch); g.stroke();
-      g.fillText(fmtUs(t), tx + 2, 12);
+      g.fillText(fmtTick(t, step, Math.max(Math.abs(this.v0), Math.abs(this.v1))), tx + 2, 12);
     }
     // Lanes.
     this.tl.lanes.forEach(function (name, lane) {
@@ -389,9 +403,11 @@
       list.forEach(function (b) {
         var x0 = self.x(b[1] * bw), x1 = self.x((b[1] + 1) * bw);
         if (x1 < GUTTER || x0 > cw) return;
-        g.fillStyle = 'rgba(47,129,247,' + (0.15 + 0.75 * b[4] / 1000) + ')';
+        // Zoomed in past the buckets' resolution: only a faint hint.
+        var faint = x1 - x0 > 150 ? 0.25 : 1;
+        g.fillStyle = 'rgba(47,129,247,' + faint * (0.15 + 0.75 * b[4] / 1000) + ')';
         g.fillRect(x0, y + 5, Math.max(x1 - x0, 1), 12);
-        if (b[3] > 0) { g.fillStyle = COLORS.refused; g.fillRect(x0, y + 19, Math.max(x1 - x0, 1), 3); }
+        if (b[3] > 0 && faint === 1) { g.fillStyle = COLORS.refused; g.fillRect(x0, y + 19, Math.max(x1 - x0, 1), 3); }
       });
     });
     var marks = [];
