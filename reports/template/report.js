@@ -92,6 +92,11 @@
     expected: 'negative control: failing is expected'
   };
 
+  var SHORT = {
+    pass: 'conforms', fail: 'does not conform to its own contract', unsafe: 'unsafe for this use (outside its promise)',
+    skip: 'not exercised', caught: 'negative control caught, as it must be', notcaught: 'negative control passed: proves nothing'
+  };
+
   // One check's verdict word (the colour class).
   function checkVerdict(c) {
     if (c.status !== 'fail') return c.status;
@@ -215,7 +220,7 @@
       el('p', {class: 'muted small', text: 'Each cell: the verdict over every scenario that checks the property, with the number of scenarios passing, failing and skipped. Click a cell for its scenarios and the evidence.'}),
       el('div', {style: 'overflow-x:auto'}, [el('table', {class: 'grid', id: 'matrix'}, [head].concat(rows))]),
       el('div', {class: 'legend'}, ['pass', 'fail', 'unsafe', 'skip', 'caught', 'notcaught'].map(function (v) {
-        return el('span', {}, [el('i', {class: cls(v), style: 'border:1px solid #aaa'}), LABEL[v] + ': ' + MEANING[v]]);
+        return el('span', {title: MEANING[v]}, [el('i', {class: cls(v), style: 'border:1px solid #aaa'}), LABEL[v] + ': ' + SHORT[v]]);
       }))
     ]);
   }
@@ -384,7 +389,7 @@
     var span = this.v1 - this.v0, step = Math.pow(10, Math.floor(Math.log10(span / 8)));
     [1, 2, 5, 10].some(function (m) { if (span / (step * m) <= 9) { step *= m; return true; } return false; });
     g.fillStyle = '#59636e'; g.strokeStyle = '#eef0f2';
-    for (var t = Math.ceil(this.v0 / step) * step; t <= this.v1; t += step) {
+    for (var t = Math.max(Math.ceil(this.v0 / step), 0) * step; t <= this.v1; t += step) {
       var tx = this.x(t);
       g.beginPath(); g.moveTo(tx, AXIS - 4); g.lineTo(tx, ch); g.stroke();
       g.fillText(fmtTick(t, step, Math.max(Math.abs(this.v0), Math.abs(this.v1))), tx + 2, 12);
