@@ -364,9 +364,16 @@
     this.show(c - w * factor * at, c + w * factor * (1 - at));
   };
   Timeline.prototype.fitEvidence = function () {
+    // The holdings among the evidence when there are (the overlap), else
+    // every evidence item.
     var a = Infinity, b = -Infinity, self = this;
-    this.tl.items.forEach(function (it) {
-      if (self.isEvidence(it)) { a = Math.min(a, it[2]); b = Math.max(b, it[3]); }
+    [true, false].some(function (holdsOnly) {
+      self.tl.items.forEach(function (it) {
+        if (self.isEvidence(it) && (!holdsOnly || /^hold/.test(self.kinds[it[1]]))) {
+          a = Math.min(a, it[2]); b = Math.max(b, it[3]);
+        }
+      });
+      return a <= b;
     });
     if (a > b) return false;
     var pad = Math.max((b - a) * 0.25, 5);
@@ -551,17 +558,17 @@
     })));
     var parts = [el('h2', {}, [kase.impl + ' · ' + kase.scenario + ' ', el('span', {class: 'chip ' + cls(caseVerdict(k)), text: LABEL[caseVerdict(k)] || ''}),
       kase.negative_control ? el('span', {class: 'tag', text: 'negative control'}) : null]), table];
-    var tl = null;
+    var tl = null, evidenceBlock = null;
     if (evidence.size && kase.timeline) {
       var quoted = Array.from(evidence).sort(function (a, b) { return a - b; }).map(function (i) {
         var line = kase.timeline.lines[i];
         return el('pre', {class: 'evidence-line', text: (line ? 'line ' + line[0] + ':  ' + line[1] : 'event #' + i + ': (line not kept)')});
       });
-      parts.push(el('div', {class: 'evidence', id: 'evidence'}, [el('h3', {text: 'Evidence: ' + chosen.property + ' — the history lines (' + kase.history + '), highlighted in red on the timeline'})].concat(quoted)));
+      evidenceBlock = el('div', {class: 'evidence', id: 'evidence'}, [el('h3', {text: 'Evidence of ' + chosen.property + ': the history lines (' + kase.history + '), drawn in red above'})].concat(quoted));
     }
     if (kase.timeline) {
       tl = new Timeline(kase, evidence);
-      parts.push(el('h3', {text: 'Timeline: one lane per worker and handle'}), tl.node, el('h3', {text: 'Charts'}), charts(kase));
+      parts.push(el('h3', {text: 'Timeline: one lane per worker and handle'}), tl.node, evidenceBlock, el('h3', {text: 'Charts'}), charts(kase));
     } else {
       parts.push(el('p', {class: 'muted', text: 'No history: the case was skipped or not recorded.'}));
     }
