@@ -58,13 +58,13 @@ nlohmann::json CaseStats::Finish(std::int64_t origin, std::int64_t end) {
     for (std::int64_t w : waits_) ++counts[bin_of(w) - first];
     for (int k = first; k <= last; ++k) {
       auto edge = [](int b) {
-        return std::round(std::pow(10.0, static_cast<double>(b) /
-                                             kBinsPerDecade) *
-                          10) /
+        return std::round(
+                   std::pow(10.0, static_cast<double>(b) / kBinsPerDecade) *
+                   10) /
                10;
       };
-      bins.push_back({k == first ? 0.0 : edge(k), edge(k + 1),
-                      counts[k - first]});
+      bins.push_back(
+          {k == first ? 0.0 : edge(k), edge(k + 1), counts[k - first]});
     }
   }
   nlohmann::json wait = {{"count", waits_.size()},

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
+#include <toml++/impl/version.h>
 #include <unistd.h>
 
 #include <boost/version.hpp>
@@ -14,7 +15,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <toml++/impl/version.h>
 
 namespace lockstress::report {
 namespace {
@@ -38,8 +38,7 @@ std::string Unescape(std::string_view s) {
 bool Under(const std::string& path, const std::string& mount_point) {
   if (mount_point == "/") return !path.empty() && path[0] == '/';
   return path.compare(0, mount_point.size(), mount_point) == 0 &&
-         (path.size() == mount_point.size() ||
-          path[mount_point.size()] == '/');
+         (path.size() == mount_point.size() || path[mount_point.size()] == '/');
 }
 
 std::string Version() {
@@ -133,8 +132,8 @@ nlohmann::json CollectEnvironment(const std::string& dir_under_test,
   nlohmann::json env = nlohmann::json::object();
   utsname u{};
   if (uname(&u) == 0) {
-    env["kernel"] = fmt::format("{} {} {} {}", u.sysname, u.release, u.version,
-                                u.machine);
+    env["kernel"] =
+        fmt::format("{} {} {} {}", u.sysname, u.release, u.version, u.machine);
   }
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) env["hostname"] = host;

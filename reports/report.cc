@@ -72,8 +72,7 @@ int RunReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   if (!path.ok()) {
     const Status& s = path.status();
     err << "lockstress report: "
-        << (s.path().empty() ? s.message() : s.Describe())
-        << "\n";
+        << (s.path().empty() ? s.message() : s.Describe()) << "\n";
     return 2;
   }
   std::error_code ec;

@@ -91,12 +91,19 @@ Finished RunBounded(std::vector<std::string> argv, const std::string& dir,
 Finished Chromium(const std::string& work, std::vector<std::string> extra,
                   const std::string& url) {
   testing::TempDir profile;
-  std::vector<std::string> argv = {
-      kChromium, "--headless", "--no-sandbox", "--disable-gpu",
-      "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync",
-      "--user-data-dir=" + profile.path(), "--enable-logging=stderr", "--v=0",
-      "--hide-scrollbars"};
+  std::vector<std::string> argv = {kChromium,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-quic",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--user-data-dir=" + profile.path(),
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--hide-scrollbars"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(url);
   return RunBounded(argv, work, seconds(90));
@@ -171,8 +178,8 @@ TEST_F(Browser, ABrokenPageIsCaught) {
 }
 
 TEST_F(Browser, ABlankScreenshotIsCaught) {
-  std::string url = Page("blank.html",
-                         "<!DOCTYPE html><html><body><p>x</p></body></html>");
+  std::string url =
+      Page("blank.html", "<!DOCTYPE html><html><body><p>x</p></body></html>");
   std::string png = tmp_.File("blank.png");
   Finished f = Chromium(tmp_.path(),
                         {"--window-size=800,600", "--screenshot=" + png}, url);
@@ -262,9 +269,9 @@ TEST_F(RealRun, EveryCaseHasATimeline) {
 
 TEST_F(RealRun, TheScreenshotShowsTheReportAndTheViolation) {
   std::string png = tmp_.File("report.png");
-  Finished f = Chromium(
-      tmp_.path(), {"--window-size=1400,1800", "--screenshot=" + png},
-      "file://" + index());
+  Finished f =
+      Chromium(tmp_.path(), {"--window-size=1400,1800", "--screenshot=" + png},
+               "file://" + index());
   ASSERT_EQ(f.code, 0) << f.err;
   Pixels p = Inspect(png);
   EXPECT_TRUE(NotBlank(p)) << p.colours << " colours, ink " << p.ink << "/"

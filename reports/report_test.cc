@@ -64,9 +64,9 @@ TEST(HtmlPage, DataCannotEndTheScriptElement) {
 }
 
 TEST(HtmlPage, FillsTheThreePlaceholdersOnly) {
-  EXPECT_EQ(FillTemplate("a{{CSS}}b{{JS}}c{{DATA}}d{{OTHER}}e{{", "1", "2",
-                         "3"),
-            "a1b2c3d{{OTHER}}e{{");
+  EXPECT_EQ(
+      FillTemplate("a{{CSS}}b{{JS}}c{{DATA}}d{{OTHER}}e{{", "1", "2", "3"),
+      "a1b2c3d{{OTHER}}e{{");
 }
 
 TEST(HtmlPage, TheEmbeddedAssetsAreWholeAndSafeToInline) {
@@ -78,7 +78,8 @@ TEST(HtmlPage, TheEmbeddedAssetsAreWholeAndSafeToInline) {
   EXPECT_EQ(StyleCss().find("</style"), std::string_view::npos);
   // Nothing reaches out of the page.
   std::string page = RenderPage({{"checks", json::array()}});
-  for (const char* remote : {"http://", "https://", "//cdn", "@import", "url("}) {
+  for (const char* remote :
+       {"http://", "https://", "//cdn", "@import", "url("}) {
     std::string text(page);
     // The SVG namespace is a name, not a request.
     std::size_t at = 0;
@@ -91,8 +92,8 @@ TEST(HtmlPage, TheEmbeddedAssetsAreWholeAndSafeToInline) {
 TEST(Timeline, HoldsRunFromTheAcquireReplyToTheRelease) {
   TimelineBuilder b({}, {});
   b.Add(0, Op(1, "acquire", 1000, 3000), "l0");
-  b.Add(1, Op(2, "acquire", 2000, 2500, Outcome::kErr,
-              ErrorKind::kAlreadyLocked),
+  b.Add(1,
+        Op(2, "acquire", 2000, 2500, Outcome::kErr, ErrorKind::kAlreadyLocked),
         "l1");
   b.Add(2, Op(1, "release", 9000, 9500), "l2");
   json t = b.Finish();
@@ -162,17 +163,18 @@ TEST(CaseStats, WaitsFairnessAndThroughputCountEveryAcquire) {
   for (int k = 0; k < 100; ++k) {
     std::int64_t t = k * 1'000'000;
     s.Add(Op(1 + k % 2, "acquire", t, t + 1000 * (k + 1)));
-    s.Add(Op(3, "acquire", t, t + 10, Outcome::kErr,
-             ErrorKind::kAlreadyLocked));
+    s.Add(
+        Op(3, "acquire", t, t + 10, Outcome::kErr, ErrorKind::kAlreadyLocked));
   }
   json j = s.Finish(0, 100'000'000);
   EXPECT_EQ(j["wait"]["count"], 100);
   std::int64_t binned = 0;
-  for (const json& bin : j["wait"]["bins"]) binned += bin[2].get<std::int64_t>();
+  for (const json& bin : j["wait"]["bins"])
+    binned += bin[2].get<std::int64_t>();
   EXPECT_EQ(binned, 100);
   EXPECT_EQ(j["wait"]["max_us"], 100.0);
-  EXPECT_EQ(j["per_handle"], json({{"w1.h0", 50, 0}, {"w2.h0", 50, 0},
-                                   {"w3.h0", 0, 100}}));
+  EXPECT_EQ(j["per_handle"],
+            json({{"w1.h0", 50, 0}, {"w2.h0", 50, 0}, {"w3.h0", 0, 100}}));
   double sum = 0;
   for (const json& v : j["throughput"]["per_s"]) sum += v.get<double>();
   EXPECT_GT(sum, 0);
@@ -181,7 +183,9 @@ TEST(CaseStats, WaitsFairnessAndThroughputCountEveryAcquire) {
 class RunDir : public ::testing::Test {
  protected:
   std::string dir() const { return tmp_.path() + "/run"; }
-  void Results(const std::string& text) { Write(dir() + "/results.json", text); }
+  void Results(const std::string& text) {
+    Write(dir() + "/results.json", text);
+  }
   // Exit code and stderr of `lockstress report dir()`.
   std::pair<int, std::string> Report() {
     std::ostringstream out, err;
@@ -195,12 +199,13 @@ constexpr char kHeader[] =
     R"({"type":"header","version":1,"impl":"x","scenario":"s","workers":2})";
 
 TEST_F(RunDir, RendersChecksWithTheirHistoryAndEvidence) {
-  Write(dir() + "/histories/x/s.jsonl",
-        std::string(kHeader) + "\n" +
-            R"({"type":"op","worker":1,"handle":"w1.h0","op":"acquire","t0":1,"t1":2,"outcome":"ok"})"
-            "\n"
-            R"({"type":"op","worker":2,"handle":"w2.h0","op":"acquire","t0":3,"t1":4,"outcome":"ok"})"
-            "\n");
+  Write(
+      dir() + "/histories/x/s.jsonl",
+      std::string(kHeader) + "\n" +
+          R"({"type":"op","worker":1,"handle":"w1.h0","op":"acquire","t0":1,"t1":2,"outcome":"ok"})"
+          "\n"
+          R"({"type":"op","worker":2,"handle":"w2.h0","op":"acquire","t0":3,"t1":4,"outcome":"ok"})"
+          "\n");
   Results(R"({"version":1,"seed":5,"checks":[
     {"impl":"x","scenario":"s","property":"mutual_exclusion","status":"fail",
      "detail":"</script>","evidence":[0,1],"history":"histories/x/s.jsonl"},
@@ -219,9 +224,11 @@ TEST_F(RunDir, RendersChecksWithTheirHistoryAndEvidence) {
 
 TEST_F(RunDir, OlderRunsFindTheirHistoryInRunJson) {
   Write(dir() + "/histories/x/s.jsonl", std::string(kHeader) + "\n");
-  Write(dir() + "/run.json",
-        R"({"cases":[{"impl":"x","scenario":"s","history":"histories/x/s.jsonl"}]})");
-  Results(R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"skip"}]})");
+  Write(
+      dir() + "/run.json",
+      R"({"cases":[{"impl":"x","scenario":"s","history":"histories/x/s.jsonl"}]})");
+  Results(
+      R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"skip"}]})");
   StatusOr<json> data = LoadRunData(dir());
   ASSERT_TRUE(data.ok()) << data.status().message();
   EXPECT_EQ(data->at("cases")[0]["history"], "histories/x/s.jsonl");
@@ -272,30 +279,34 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"no_results", nullptr, "", "results.json: cannot open"},
         BadCase{"not_json", "{\n\"checks\": [\n  {,\n]}", nullptr,
                 "results.json:3: not JSON"},
-        BadCase{"bad_status",
-                R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"maybe"}]})",
-                nullptr, "checks[0].status"},
+        BadCase{
+            "bad_status",
+            R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"maybe"}]})",
+            nullptr, "checks[0].status"},
         BadCase{"nothing", "{}", nullptr, "neither"},
-        BadCase{"bad_section", R"({"sections":[{"id":"b","title":"B","columns":["a"],"rows":[[1,2]]}]})",
-                nullptr, "sections[0].rows[0]"},
-        BadCase{"escaping_history",
-                R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"pass","history":"../../etc/passwd"}]})",
-                nullptr, "not a path inside the run directory"},
+        BadCase{
+            "bad_section",
+            R"({"sections":[{"id":"b","title":"B","columns":["a"],"rows":[[1,2]]}]})",
+            nullptr, "sections[0].rows[0]"},
+        BadCase{
+            "escaping_history",
+            R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"pass","history":"../../etc/passwd"}]})",
+            nullptr, "not a path inside the run directory"},
         BadCase{"missing_history", kOneCheck, nullptr,
                 "cannot open the history file"},
         BadCase{"bad_history_line", kOneCheck,
                 "{\"type\":\"header\",\"version\":1,\"impl\":\"x\"}\n{oops\n",
                 "s.jsonl:2: not JSON"},
-        BadCase{"evidence_beyond",
-                R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"fail","evidence":[9],"history":"histories/x/s.jsonl"}]})",
-                "{\"type\":\"header\",\"version\":1,\"impl\":\"x\"}\n",
-                "event 9 is beyond the 0 events"}),
+        BadCase{
+            "evidence_beyond",
+            R"({"checks":[{"impl":"x","scenario":"s","property":"p","status":"fail","evidence":[9],"history":"histories/x/s.jsonl"}]})",
+            "{\"type\":\"header\",\"version\":1,\"impl\":\"x\"}\n",
+            "event 9 is beyond the 0 events"}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST_F(RunDir, ASyntheticRunKeepsItsPlantedViolation) {
   std::ostringstream out, err;
-  ASSERT_EQ(RunReport({.run_dir = dir(), .synthetic_ops = 20000}, out, err),
-            0)
+  ASSERT_EQ(RunReport({.run_dir = dir(), .synthetic_ops = 20000}, out, err), 0)
       << err.str();
   StatusOr<json> data = LoadRunData(dir(), {.detail_budget = 500});
   ASSERT_TRUE(data.ok());

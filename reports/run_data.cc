@@ -166,8 +166,8 @@ StatusOr<json> ReadJsonFile(const std::string& path) {
   } catch (const json::parse_error& e) {
     std::size_t upto = std::min<std::size_t>(e.byte, text.size());
     auto line = 1 + std::count(text.begin(),
-                               text.begin() + static_cast<long>(
-                                                  upto > 0 ? upto - 1 : 0),
+                               text.begin() +
+                                   static_cast<long>(upto > 0 ? upto - 1 : 0),
                                '\n');
     return Status(ErrorKind::kError, "",
                   fmt::format("{}:{}: not JSON: {}", path, line, e.what()));
@@ -179,8 +179,9 @@ StatusOr<json> LoadRunData(const std::string& run_dir,
   std::error_code ec;
   if (!std::filesystem::is_directory(run_dir, ec)) {
     return Status(ErrorKind::kError, "",
-                  run_dir + ": not a directory (a run directory holds "
-                            "results.json)");
+                  run_dir +
+                      ": not a directory (a run directory holds "
+                      "results.json)");
   }
   std::string results_path = run_dir + "/results.json";
   StatusOr<json> parsed = ReadJsonFile(results_path);
@@ -197,8 +198,8 @@ StatusOr<json> LoadRunData(const std::string& run_dir,
   if (!sections.is_array())
     return Bad(results_path + ": sections", "not an array");
   for (std::size_t k = 0; k < sections.size(); ++k) {
-    Status s =
-        CheckSection(sections[k], fmt::format("{}: sections[{}]", results_path, k));
+    Status s = CheckSection(sections[k],
+                            fmt::format("{}: sections[{}]", results_path, k));
     if (!s.ok()) return s;
   }
 
@@ -212,11 +213,12 @@ StatusOr<json> LoadRunData(const std::string& run_dir,
     std::pair<std::string, std::string> key{c["impl"], c["scenario"]};
     auto [it, added] = case_of.try_emplace(key, cases.size());
     if (added) {
-      cases.push_back({{{"impl", key.first},
-                        {"scenario", key.second},
-                        {"negative_control", c.value("negative_control", false)}},
-                       {},
-                       {}});
+      cases.push_back(
+          {{{"impl", key.first},
+            {"scenario", key.second},
+            {"negative_control", c.value("negative_control", false)}},
+           {},
+           {}});
     }
     Case& cs = cases[it->second];
     std::string history = c.value("history", "");

@@ -68,8 +68,9 @@ Status WriteSyntheticRun(const std::string& run_dir, std::size_t ops,
   std::error_code ec;
   if (fs::exists(run_dir, ec) && !fs::is_empty(run_dir, ec)) {
     return Status(ErrorKind::kError, "",
-                  run_dir + ": exists and is not empty (the synthetic run "
-                            "needs a fresh directory)");
+                  run_dir +
+                      ": exists and is not empty (the synthetic run "
+                      "needs a fresh directory)");
   }
   fs::create_directories(fs::path(run_dir) / "histories/synthetic", ec);
   if (ec) return Status(ErrorKind::kError, "", run_dir + ": " + ec.message());
@@ -148,8 +149,8 @@ Status WriteSyntheticRun(const std::string& run_dir, std::size_t ops,
 
   nlohmann::json env = CollectEnvironment(run_dir, argv, seed);
   std::string scenario = header.scenario;
-  nlohmann::json check = {{"impl", "synthetic"}, {"scenario", scenario},
-                          {"history", kHistory}};
+  nlohmann::json check = {
+      {"impl", "synthetic"}, {"scenario", scenario}, {"history", kHistory}};
   nlohmann::json checks = nlohmann::json::array();
   checks.push_back(check);
   checks.back().update(
@@ -160,21 +161,20 @@ Status WriteSyntheticRun(const std::string& run_dir, std::size_t ops,
                       : "two workers held the lock at once (planted)"},
        {"evidence", evidence}});
   checks.push_back(check);
-  checks.back().update({{"property", "liveness"},
-                        {"status", "pass"},
-                        {"detail", "synthetic"}});
+  checks.back().update(
+      {{"property", "liveness"}, {"status", "pass"}, {"detail", "synthetic"}});
   checks.push_back(check);
   checks.back().update({{"property", "fairness"},
                         {"status", "skip"},
                         {"detail", "synthetic history: not judged"}});
-  nlohmann::json results = {{"version", 1},
-                            {"seed", seed},
-                            {"environment", env},
-                            {"checks", checks}};
+  nlohmann::json results = {
+      {"version", 1}, {"seed", seed}, {"environment", env}, {"checks", checks}};
   std::ofstream r(run_dir + "/results.json", std::ios::trunc);
   r << results.dump(2) << '\n';
   r.flush();
-  if (!r) return Status(ErrorKind::kError, "", run_dir + "/results.json: write failed");
+  if (!r)
+    return Status(ErrorKind::kError, "",
+                  run_dir + "/results.json: write failed");
   return Status::Ok();
 }
 

@@ -5,10 +5,9 @@
 namespace lockstress::report {
 namespace {
 
-constexpr const char* kKindNames[] = {"hold",    "hold_cut", "hold_shared",
-                                      "wait",    "refused",  "error",
-                                      "lost",    "call",     "nemesis",
-                                      "stopped"};
+constexpr const char* kKindNames[] = {
+    "hold",  "hold_cut", "hold_shared", "wait",    "refused",
+    "error", "lost",     "call",        "nemesis", "stopped"};
 static_assert(std::size(kKindNames) == TimelineBuilder::kNumKinds);
 
 bool IsAcquireOp(const std::string& op) {
@@ -27,7 +26,8 @@ TimelineBuilder::TimelineBuilder(std::set<std::size_t> evidence,
     : evidence_(std::move(evidence)), limits_(limits) {}
 
 int TimelineBuilder::Lane(const std::string& name, int worker) {
-  auto [it, added] = lane_of_.try_emplace(name, static_cast<int>(lanes_.size()));
+  auto [it, added] =
+      lane_of_.try_emplace(name, static_cast<int>(lanes_.size()));
   if (added) lanes_.emplace_back(worker, name);
   return it->second;
 }
@@ -92,8 +92,8 @@ void TimelineBuilder::Add(std::size_t index, const Event& e,
       if (it != open_.end()) {
         ++it->second.depth;  // reentrant: nests inside the holding
       } else {
-        open_[e.handle] = {e.t1, i, lane, e.worker, 1,
-                           e.op == "acquire_shared"};
+        open_[e.handle] = {e.t1,     i, lane,
+                           e.worker, 1, e.op == "acquire_shared"};
       }
     } else {
       Push(lane, kCall, e.t0, e.t1, i);

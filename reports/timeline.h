@@ -51,16 +51,16 @@ struct TimelineLimits {
 class TimelineBuilder {
  public:
   enum Kind : int {
-    kHold = 0,     // held, ended by its release or close
-    kHoldCut,      // held, cut by a break, a death or the end of history
-    kHoldShared,   // held shared
-    kWait,         // an acquire that got the lock: [call, reply]
-    kRefused,      // AlreadyLocked / LockTimeout
-    kError,        // any other error reply
-    kLost,         // no reply: the worker died or hung (indeterminate)
-    kCall,         // any other call that answered ok
-    kNemesis,      // a nemesis action (kill, stop, cont, ...)
-    kStopped,      // a worker SIGSTOPped, until its SIGCONT
+    kHold = 0,    // held, ended by its release or close
+    kHoldCut,     // held, cut by a break, a death or the end of history
+    kHoldShared,  // held shared
+    kWait,        // an acquire that got the lock: [call, reply]
+    kRefused,     // AlreadyLocked / LockTimeout
+    kError,       // any other error reply
+    kLost,        // no reply: the worker died or hung (indeterminate)
+    kCall,        // any other call that answered ok
+    kNemesis,     // a nemesis action (kill, stop, cont, ...)
+    kStopped,     // a worker SIGSTOPped, until its SIGCONT
     kNumKinds
   };
 
