@@ -41,7 +41,7 @@
   function fmtNum(n) {
     if (typeof n !== 'number') return String(n);
     if (Math.abs(n) >= 1e4 || Number.isInteger(n)) return n.toLocaleString('en-US', {maximumFractionDigits: 2});
-    return String(Math.round(n * 1000) / 1000);
+    return String(Math.abs(n) < 1 ? Number(n.toPrecision(3)) : Math.round(n * 1000) / 1000);
   }
   function fmtUs(us) {
     var a = Math.abs(us);
