@@ -165,29 +165,34 @@ std::string HeaderToJson(const HistoryHeader& h) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-StatusOr<History> ReadHistory(const std::string& path) {
+Status ForEachHistoryEvent(
+    const std::string& path,
+    const std::function<Status(const HistoryHeader&)>& on_header,
+    const std::function<Status(std::size_t, Event&&, std::string_view)>&
+        on_event) {
   std::ifstream in(path);
   if (!in) {
     return Status(ErrorKind::kError, path, "cannot open the history file");
   }
-  History history;
   std::string text;
   std::int64_t line = 0;
+  std::size_t index = 0;
   bool have_header = false;
   while (std::getline(in, text)) {
     ++line;
     if (text.empty()) continue;
+    Status status = Status::Ok();
     try {
       json j = json::parse(text);
       if (!j.is_object()) throw BadLine{"not a JSON object"};
       if (Get<std::string>(j, "type", "") == "header") {
         if (have_header) throw BadLine{"a second header"};
-        history.header = HeaderFromJson(j);
         have_header = true;
-        continue;
+        status = on_header(HeaderFromJson(j));
+      } else {
+        if (!have_header) throw BadLine{"the first line must be the header"};
+        status = on_event(index++, EventFromJson(j, line), text);
       }
-      if (!have_header) throw BadLine{"the first line must be the header"};
-      history.events.push_back(EventFromJson(j, line));
     } catch (const json::parse_error& e) {
       return Status(
           ErrorKind::kError, "",
@@ -196,10 +201,27 @@ StatusOr<History> ReadHistory(const std::string& path) {
       return Status(ErrorKind::kError, "",
                     path + ":" + std::to_string(line) + ": " + e.message);
     }
+    if (!status.ok()) return status;
   }
   if (!have_header) {
     return Status(ErrorKind::kError, "", path + ":1: no header line");
   }
+  return Status::Ok();
+}
+
+StatusOr<History> ReadHistory(const std::string& path) {
+  History history;
+  Status status = ForEachHistoryEvent(
+      path,
+      [&](const HistoryHeader& header) {
+        history.header = header;
+        return Status::Ok();
+      },
+      [&](std::size_t, Event&& event, std::string_view) {
+        history.events.push_back(std::move(event));
+        return Status::Ok();
+      });
+  if (!status.ok()) return status;
   return history;
 }
 

@@ -21,6 +21,7 @@ std::vector<CheckRecord> CheckHistory(
       CheckResult result = checker->Check(history, options);
       r.status = std::string(VerdictName(result.verdict));
       r.detail = result.detail;
+      if (result.verdict == Verdict::kFail) r.evidence = result.evidence;
       if (result.verdict == Verdict::kFail && !result.evidence.empty()) {
         r.detail += " (history lines:";
         for (std::size_t i : result.evidence) {

@@ -111,9 +111,19 @@ TEST(Cli, NullLockFailsMutualExclusion) {
   bool named = false;
   for (const auto& c : results["checks"]) {
     named |= c["property"] == "mutual_exclusion" && c["status"] == "fail";
+    // The report's inputs: a fail's history, and its evidence in it.
+    if (c["status"] == "fail") {
+      EXPECT_TRUE(fs::exists(dir.File("out/" + c.value("history", "none"))));
+      EXPECT_FALSE(c["evidence"].empty());
+    }
   }
   EXPECT_TRUE(named);
   EXPECT_NE(run.Stdout().find("mutual_exclusion"), std::string::npos);
+  EXPECT_EQ(results["environment"]["reproduce"],
+            std::string(LOCKSTRESS_BIN_DIR) +
+                "/lockstress run --impl null --out out --seed 1");
+  EXPECT_FALSE(results["environment"].value("filesystem", "").empty());
+  EXPECT_TRUE(fs::exists(dir.File("out/index.html")));
 }
 
 // Two processes take the lock at once and hold it: a real lock refuses one,

@@ -10,7 +10,9 @@
 #include "harness/orchestrator/scratch_dir.h"
 #include "lockstress/registry.h"
 #include "tools/cli/check_options.h"
+#include "reports/environment.h"
 #include "tools/cli/results.h"
+#include "tools/cli/run_command.h"
 
 namespace lockstress::cli {
 namespace {
@@ -288,6 +290,8 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
   Results results;
   results.seed = o.seed.value_or(0);
   results.options = o.check_options;
+  results.environment =
+      report::CollectEnvironment(scratch_parent, o.argv, results.seed);
   nlohmann::json rows = nlohmann::json::array();
   std::size_t total = 0;
   for (const ImplEntry* e : *impls) {
@@ -384,16 +388,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
         {"impl", "failpoint", "crash", "crashed in", "survivor saw",
          "recovered by", "left", "verdict"}},
        {"rows", rows}});
-  Status wrote =
-      WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
-  if (wrote.ok() && !o.junit.empty())
-    wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
-  if (!wrote.ok()) {
-    err << "lockstress run: " << wrote.ToString() << "\n";
-    return 2;
-  }
-  PrintSummary(results, out);
-  return results.ExitCode();
+  return FinishRun(results, *run_dir, o.junit, out, err);
 }
 
 }  // namespace lockstress::cli

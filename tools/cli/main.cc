@@ -8,6 +8,7 @@
 // TOLERANCES: --timeout-late MS --nonblocking-prompt MS --starvation-bound MS
 //             --recovery-bound MS (docs/checkers.md, CheckOptions)
 //   lockstress selfcheck [--dir DIR]
+//   lockstress report [--synthetic-ops N [--seed N]] RUN_DIR
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <fmt/format.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "harness/orchestrator/interrupt.h"
+#include "reports/report.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/crash_points.h"
@@ -161,6 +163,18 @@ int main(int argc, char** argv) {
       "selfcheck", "Quick smoke test of every built-in implementation");
   selfcheck->add_option("--dir", selfcheck_dir, "Directory to lock in");
 
+  lockstress::report::ReportOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write RUN_DIR/index.html from its results and histories");
+  report->add_option("RUN_DIR", report_options.run_dir, "A run directory")
+      ->required();
+  CLI::Option* synthetic =
+      report->add_option("--synthetic-ops", report_options.synthetic_ops,
+                         "First write a synthetic run of N operations into "
+                         "RUN_DIR (new or empty), to measure the report");
+  report->add_option("--seed", report_options.seed, "Of the synthetic run")
+      ->needs(synthetic);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -176,6 +190,10 @@ int main(int argc, char** argv) {
                                      std::cout, std::cerr);
   }
   if (*selfcheck) return SelfCheck(selfcheck_dir);
+  if (*report) {
+    report_options.argv.assign(argv, argv + argc);
+    return lockstress::report::RunReport(report_options, std::cout, std::cerr);
+  }
   if (*run) {
     std::stringstream names(impl_list);
     for (std::string name; std::getline(names, name, ',');) {
@@ -192,6 +210,7 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
+    run_options.argv.assign(argv, argv + argc);
     run_options.adapters = Adapters();
     if (run_options.crash_points) {
       return lockstress::cli::RunCrashPoints(run_options, interrupt, std::cout,

@@ -83,12 +83,15 @@ std::string ResultsToJson(const Results& r) {
                       {"detail", c.detail}});
     if (c.negative_control) checks.back()["negative_control"] = true;
     if (c.outside_promise) checks.back()["outside_promise"] = true;
+    if (!c.evidence.empty()) checks.back()["evidence"] = c.evidence;
+    if (!c.history.empty()) checks.back()["history"] = c.history;
   }
   nlohmann::json j = {{"version", 1},
                       {"seed", r.seed},
                       {"check_options", CheckOptionsToJson(r.options)},
                       {"checks", checks}};
   if (!r.sections.empty()) j["sections"] = r.sections;
+  if (!r.environment.is_null()) j["environment"] = r.environment;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

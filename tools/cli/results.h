@@ -42,6 +42,10 @@ struct CheckRecord {
   bool violation() const {
     return status == "fail" && !negative_control && !outside_promise;
   }
+  // A fail's evidence (indices into the history's events) and the history,
+  // relative to the run directory (the report draws them).
+  std::vector<std::size_t> evidence;
+  std::string history;
 };
 
 // The built-in that is the negative control (impls/null_lock.cc).
@@ -51,6 +55,8 @@ struct Results {
   std::uint64_t seed = 0;
   CheckOptions options;  // the tolerances given (before per-impl stale bounds)
   std::vector<CheckRecord> checks;
+  // The machine and command line (reports/environment.h); null when unknown.
+  nlohmann::json environment;
   // Extra tables (docs: results.json "sections"), in order; may be empty.
   nlohmann::json sections = nlohmann::json::array();
   // A fail of an implementation that is not the negative control, in a

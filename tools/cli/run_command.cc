@@ -17,6 +17,8 @@
 #include "harness/scenario/generator.h"
 #include "harness/scenario/scenario.h"
 #include "lockstress/registry.h"
+#include "reports/environment.h"
+#include "reports/report.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
@@ -299,6 +301,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
   results.options = o.check_options;
+  results.environment =
+      report::CollectEnvironment(scratch_parent, o.argv, results.seed);
   std::optional<std::chrono::milliseconds> duration;
   if (o.duration_s) {
     duration = std::chrono::milliseconds(
@@ -417,6 +421,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       for (CheckRecord& r : records) {
         r.negative_control = t.negative_control;
         r.outside_promise = outside;
+        r.history = rel;
         // The scenario's labelled expectation, where the verdict differs.
         std::string expected = sc.Expected(r.property, t.features);
         if (r.status != "skip" && r.status != expected) {
@@ -456,16 +461,30 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       {"cases", cases}};
   Status wrote =
       WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
-  if (wrote.ok())
-    wrote =
-        WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
-  if (wrote.ok() && !o.junit.empty())
-    wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
+  if (!wrote.ok()) {
+    err << "lockstress run: " << wrote.ToString() << "\n";
+    return 2;
+  }
+  return FinishRun(results, *run_dir, o.junit, out, err);
+}
+
+int FinishRun(const Results& results, const std::string& run_dir,
+              const std::string& junit, std::ostream& out, std::ostream& err) {
+  Status wrote =
+      WriteFileAtomically(run_dir + "/results.json", ResultsToJson(results));
+  if (wrote.ok() && !junit.empty())
+    wrote = WriteFileAtomically(junit, ResultsToJunit(results));
   if (!wrote.ok()) {
     err << "lockstress run: " << wrote.ToString() << "\n";
     return 2;
   }
   PrintSummary(results, out);
+  StatusOr<std::string> page = report::WriteReport(run_dir);
+  if (!page.ok()) {
+    err << "lockstress run: the report: " << page.status().message() << "\n";
+    return 2;
+  }
+  out << "report " << *page << "\n";
   return results.ExitCode();
 }
 

@@ -24,6 +24,7 @@
 #include "harness/orchestrator/interrupt.h"
 #include "impls/external/adapter_registry.h"
 #include "lockstress/status.h"
+#include "tools/cli/results.h"
 
 namespace lockstress::cli {
 
@@ -48,12 +49,20 @@ struct RunOptions {
   CheckOptions check_options;
   // --crash-points: crash at every failpoint instead (crash_points.h).
   bool crash_points = false;
+  // The command line as given, recorded in results.json's environment.
+  std::vector<std::string> argv;
 };
 
 // The run directory: --out, or ./lockstress-runs/<time> (and `latest`).
 StatusOr<std::string> CreateRunDir(const RunOptions& options);
 // "conformance/basic" -> "conformance_basic": one path component.
 std::string FlatName(std::string name);
+
+// The end of every run: writes RUN_DIR/results.json (and the JUnit file when
+// `junit` is set), prints the summary and writes RUN_DIR/index.html. Returns
+// the exit code: results.ExitCode(), or 2 when a file could not be written.
+int FinishRun(const Results& results, const std::string& run_dir,
+              const std::string& junit, std::ostream& out, std::ostream& err);
 
 int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
            std::ostream& out, std::ostream& err);

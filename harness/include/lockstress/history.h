@@ -27,8 +27,10 @@
 #define LOCKSTRESS_HISTORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lockstress/capabilities.h"
@@ -85,6 +87,15 @@ std::string EventToJson(const Event& event);
 std::string HeaderToJson(const HistoryHeader& header);
 // Parses history.jsonl; errors name the file and line ("file:7: ...").
 StatusOr<History> ReadHistory(const std::string& path);
+// The same, one event at a time in constant memory (for histories too large
+// to hold): on_header once, then on_event(index into History::events, the
+// event, the line's text). A non-ok Status from a callback stops the reading
+// and is returned.
+Status ForEachHistoryEvent(
+    const std::string& path,
+    const std::function<Status(const HistoryHeader&)>& on_header,
+    const std::function<Status(std::size_t, Event&&, std::string_view)>&
+        on_event);
 Status WriteHistory(const std::string& path, const History& history);
 
 }  // namespace lockstress
