@@ -35,10 +35,19 @@ void ChangeWaiter::Wait(const Deadline& deadline) {
   struct pollfd pfd = {inotify_.get(), POLLIN, 0};
   // Round up so a sub-millisecond sleep still sleeps.
   int ms = static_cast<int>((sleep.count() + 999999) / 1000000);
-  if (poll(&pfd, 1, ms) > 0) {
-    std::array<char, 4096> buf;  // drain; the events themselves do not matter
-    while (read(inotify_.get(), buf.data(), buf.size()) > 0) {
-    }
+  if (poll(&pfd, 1, ms) > 0) Drain();
+}
+
+void ChangeWaiter::Restart() {
+  next_ = std::min<std::chrono::microseconds>(std::chrono::microseconds(1000),
+                                              max_);
+  Drain();
+}
+
+void ChangeWaiter::Drain() {
+  if (!inotify_) return;
+  std::array<char, 4096> buf;  // the events themselves do not matter
+  while (read(inotify_.get(), buf.data(), buf.size()) > 0) {
   }
 }
 
