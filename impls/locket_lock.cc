@@ -211,8 +211,8 @@ class LocketMechanism final : public Mechanism {
       }
       if (!watching) {  // the watch exists before the try that precedes a wait
         if (waiter_ == nullptr) {
-          waiter_ = std::make_unique<ChangeWaiter>(DirectoryOf(path_),
-                                                   retry_period_);
+          waiter_ = std::make_unique<ChangeWaiter>(
+              DirectoryOf(path_), retry_period_, EntryName(path_));
         }
         waiter_->Restart();
         watching = true;

@@ -96,10 +96,6 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--quick") {
       config.quick = true;
-    } else if (a.rfind("--benchmark_enable_random_interleaving", 0) == 0) {
-      return Usage(
-          "random interleaving is refused: raw rows must run before the "
-          "rows whose ratio they give");
     } else if (a.rfind("--benchmark_", 0) == 0) {
       if (a.rfind("--benchmark_out=", 0) == 0) file_out = true;
       rest.push_back(argv[i]);

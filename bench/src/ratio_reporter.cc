@@ -74,7 +74,6 @@ std::vector<RatioReporter::Run> RatioReporter::WithRatios(
     if (ops == run.counters.end()) continue;
     auto raw = plan_->find(name);
     if (raw == plan_->end()) continue;
-    if (raw->second == name) table_->Record(name, run.repetition_index, ops->second);
     double raw_rate = table_->Rate(raw->second, run.repetition_index);
     if (raw_rate <= 0) continue;
     double ratio = ops->second / raw_rate;
@@ -92,10 +91,47 @@ std::vector<RatioReporter::Run> RatioReporter::WithRatios(
   return out;
 }
 
-void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
-  inner_->ReportRuns(WithRatios(runs));
+void RatioReporter::RecordRaws(const std::vector<Run>& runs) {
+  for (const Run& run : runs) {
+    if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+    const std::string name = run.run_name.function_name;
+    auto raw = plan_->find(name);
+    auto ops = run.counters.find(kOps);
+    if (raw != plan_->end() && raw->second == name && ops != run.counters.end())
+      table_->Record(name, run.repetition_index, ops->second);
+  }
 }
 
-void RatioReporter::Finalize() { inner_->Finalize(); }
+bool RatioReporter::Ready(const std::vector<Run>& runs) const {
+  for (const Run& run : runs) {
+    auto raw = plan_->find(run.run_name.function_name);
+    if (raw == plan_->end()) continue;
+    if (table_->Rate(raw->second, run.repetition_index) <= 0) return false;
+  }
+  return true;
+}
+
+void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
+  RecordRaws(runs);
+  waiting_.push_back(runs);
+  // Hand on, in order, every group whose raw rows are known now.
+  std::vector<std::vector<Run>> still;
+  for (std::vector<Run>& group : waiting_) {
+    if (Ready(group)) {
+      inner_->ReportRuns(WithRatios(group));
+    } else {
+      still.push_back(std::move(group));
+    }
+  }
+  waiting_ = std::move(still);
+}
+
+void RatioReporter::Finalize() {
+  for (const std::vector<Run>& group : waiting_) {
+    inner_->ReportRuns(WithRatios(group));
+  }
+  waiting_.clear();
+  inner_->Finalize();
+}
 
 }  // namespace lockstress::bench

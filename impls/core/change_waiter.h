@@ -30,6 +30,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "impls/core/unique_fd.h"
 #include "lockstress/timeout.h"
@@ -38,9 +39,13 @@ namespace lockstress {
 
 class ChangeWaiter {
  public:
-  // Watches `directory` ("" or an unwatchable one: back-off only).
+  // Watches `directory` ("" or an unwatchable one: back-off only). With a
+  // `name`, only events about that entry of the directory (or about the
+  // directory itself, or a queue overflow) end a wait early: the owners'
+  // own unique files, journals and siblings come and go without waking
+  // every waiter for a try that must fail (bench handoff/link, docs/bench.md).
   ChangeWaiter(const std::string& directory,
-               std::chrono::milliseconds max_interval);
+               std::chrono::milliseconds max_interval, std::string name = {});
 
   // Begins a new wait: back-off from 1 ms again, and events queued since
   // the last wait are dropped (call it before the try that precedes Wait).
@@ -52,8 +57,11 @@ class ChangeWaiter {
 
  private:
   UniqueFd inotify_;
-  void Drain();
+  // Reads every queued event; true when one of them is about name_ (always
+  // true without a name).
+  bool Drain();
 
+  std::string name_;
   std::chrono::microseconds next_{1000};
   std::chrono::microseconds max_;
 };

@@ -95,8 +95,10 @@ Status LockObject::PollUntil(LockMode mode, Timeout timeout,
                              const Deadline& deadline) {
   // A first try without a watch: an uncontended acquire never pays for
   // one. Before any wait the watch exists and the lock is tried again, so
-  // no release between a failed try and the wait is missed.
-  bool watching = false;
+  // no release between a failed try and the wait is missed. An object that
+  // has waited before keeps its watch and needs no second try.
+  bool watching = waiter_ != nullptr;
+  if (watching) waiter_->Restart();
   for (;;) {
     StatusOr<TryResult> r = mechanism_->TryAcquire(mode);
     if (!r.ok()) return r.status();
@@ -109,7 +111,8 @@ Status LockObject::PollUntil(LockMode mode, Timeout timeout,
     if (!watching) {
       if (waiter_ == nullptr) {
         waiter_ = std::make_unique<ChangeWaiter>(mechanism_->WatchDirectory(),
-                                                 max_poll_interval_);
+                                                 max_poll_interval_,
+                                                 mechanism_->WatchName());
       }
       waiter_->Restart();
       watching = true;

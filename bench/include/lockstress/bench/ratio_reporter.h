@@ -8,9 +8,12 @@
 // the program), and recomputes the aggregate rows (mean, median, stddev,
 // cv) of the ratio from the repetitions. A raw row's ratio is 1.
 //
-// Raw rows must be reported before the rows that refer to them: they are
-// registered first (register.cc); --benchmark_enable_random_interleaving
-// would break that and is refused by main.cc.
+// Rows whose raw row has not been reported yet are held back and handed on
+// as soon as it is (raw rows are registered first, so without interleaving
+// nothing waits; with --benchmark_enable_random_interleaving, which runs
+// the repetitions of all rows in random order — the way to compare rows
+// measured under the same load on a shared machine — rows wait for their
+// raw row). Finalize hands on whatever still waits, without a ratio.
 //
 // Thread safety: Google Benchmark calls reporters from one thread; a
 // RatioTable is shared by the reporters of one program run.
@@ -54,6 +57,11 @@ class RatioReporter : public benchmark::BenchmarkReporter {
   std::vector<Run> WithRatios(const std::vector<Run>& runs);
 
  private:
+  // True when every row of `runs` that has a raw row can get its ratio.
+  bool Ready(const std::vector<Run>& runs) const;
+  void RecordRaws(const std::vector<Run>& runs);
+
+  std::vector<std::vector<Run>> waiting_;
   const RatioPlan* plan_;
   RatioTable* table_;
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
