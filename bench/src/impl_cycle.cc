@@ -92,7 +92,8 @@ class DriverCycle final : public Cycle {
         argv, c.dir + "/driver-" + std::to_string(c.contender) + ".log",
         "bench driver", std::chrono::seconds(10));
     if (!conn.ok()) return conn.status();
-    auto cycle = std::unique_ptr<DriverCycle>(new DriverCycle(std::move(*conn)));
+    auto cycle =
+        std::unique_ptr<DriverCycle>(new DriverCycle(std::move(*conn)));
     protocol::Request open;
     open.verb = protocol::Verb::kOpen;
     open.handle = "h0";
@@ -129,8 +130,8 @@ class DriverCycle final : public Cycle {
         can_wait_(conn_->greeting().features.has(Feature::kBlocking)) {}
 
   Status Call(const protocol::Request& r) {
-    CallResult res =
-        conn_->Call(r, WorkerConnection::Clock::now() + std::chrono::seconds(60));
+    CallResult res = conn_->Call(
+        r, WorkerConnection::Clock::now() + std::chrono::seconds(60));
     if (res.lost) return Status(ErrorKind::kError, "", "driver: " + res.why);
     if (!res.reply.ok()) {
       return Status(res.reply.kind, "", "driver: " + res.reply.message);
@@ -167,7 +168,9 @@ Subject DriverSubject(const std::string& label,
   s.raw = label == do_nothing_label;
   s.raw_for_threads = do_nothing_label;
   s.raw_for_processes = do_nothing_label;
-  s.make = [argv](const CycleContext& c) { return DriverCycle::Start(argv, c); };
+  s.make = [argv](const CycleContext& c) {
+    return DriverCycle::Start(argv, c);
+  };
   return s;
 }
 

@@ -108,7 +108,8 @@ class NameCycle final : public Cycle {
     }
   }
   Status Release() override {
-    int r = kind_ == Kind::kMkdir ? rmdir(path_.c_str()) : unlink(path_.c_str());
+    int r =
+        kind_ == Kind::kMkdir ? rmdir(path_.c_str()) : unlink(path_.c_str());
     return r == 0 ? Status::Ok() : SysError("remove", path_);
   }
 
@@ -258,21 +259,19 @@ std::vector<Subject> RawSubjects() {
   out.push_back(Raw("raw-excl", false, Name(NameCycle::Kind::kExcl)));
   out.push_back(Raw("raw-link", false, Name(NameCycle::Kind::kLink)));
   out.push_back(Raw("raw-mkdir", false, Name(NameCycle::Kind::kMkdir)));
-  out.push_back(Raw("raw-sqlite", false,
-                    [](const CycleContext& c)
-                        -> StatusOr<std::unique_ptr<Cycle>> {
-                      auto cycle =
-                          std::make_unique<SqliteCycle>(c.dir + "/raw.sqlite");
-                      Status s = cycle->Open();
-                      if (!s.ok()) return s;
-                      return std::unique_ptr<Cycle>(std::move(cycle));
-                    }));
-  out.push_back(Raw("raw-pthread-mutex", false,
-                    [](const CycleContext& c)
-                        -> StatusOr<std::unique_ptr<Cycle>> {
-                      return std::unique_ptr<Cycle>(
-                          new MutexCycle(c.shared_mutex));
-                    }));
+  out.push_back(
+      Raw("raw-sqlite", false,
+          [](const CycleContext& c) -> StatusOr<std::unique_ptr<Cycle>> {
+            auto cycle = std::make_unique<SqliteCycle>(c.dir + "/raw.sqlite");
+            Status s = cycle->Open();
+            if (!s.ok()) return s;
+            return std::unique_ptr<Cycle>(std::move(cycle));
+          }));
+  out.push_back(
+      Raw("raw-pthread-mutex", false,
+          [](const CycleContext& c) -> StatusOr<std::unique_ptr<Cycle>> {
+            return std::unique_ptr<Cycle>(new MutexCycle(c.shared_mutex));
+          }));
   return out;
 }
 

@@ -1,10 +1,10 @@
 #include "lockstress/bench/register.h"
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <stdlib.h>
 
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "harness/orchestrator/worker_connection.h"
 #include "lockstress/bench/stats.h"
@@ -17,7 +17,9 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
+// Warm-up: this many cycles, or this long for slow ones (SQLite on disk).
 constexpr int kWarmUpCycles = 200;
+constexpr auto kWarmUpTime = std::chrono::milliseconds(20);
 
 // A fresh directory for one row under the bench directory, removed after:
 // rows never see each other's lock files.
@@ -54,7 +56,10 @@ void Uncontended(benchmark::State& state, const Subject& subject,
   // Warm-up, untimed: the first cycles of a fresh directory pay for
   // dentry and inode allocation and cold caches, which would count against
   // whichever row runs first.
-  for (int i = 0; i < kWarmUpCycles; ++i) {
+  auto warm_until = std::chrono::steady_clock::now() + kWarmUpTime;
+  for (int i = 0;
+       i < kWarmUpCycles && std::chrono::steady_clock::now() < warm_until;
+       ++i) {
     Status s = (*cycle)->Acquire();
     if (s.ok()) s = (*cycle)->Release();
     if (!s.ok()) {
@@ -113,9 +118,8 @@ struct Plan {
     (*ratios)[name] = raw;
     const std::string base = config.dir;
     auto* b = benchmark::RegisterBenchmark(
-        name.c_str(), [s, base](benchmark::State& st) {
-          Uncontended(st, *s, base);
-        });
+        name.c_str(),
+        [s, base](benchmark::State& st) { Uncontended(st, *s, base); });
     b->UseRealTime()->Unit(benchmark::kMicrosecond);
     if (config.quick) b->MinTime(0.05);
   }
@@ -123,10 +127,9 @@ struct Plan {
                    const std::string& raw, WorkloadSpec spec) {
     (*ratios)[name] = raw;
     const std::string base = config.dir;
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [s, spec, base](benchmark::State& st) {
-                                   Workload(st, *s, spec, base);
-                                 })
+    benchmark::RegisterBenchmark(
+        name.c_str(),
+        [s, spec, base](benchmark::State& st) { Workload(st, *s, spec, base); })
         ->Iterations(1)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
@@ -153,9 +156,9 @@ StatusOr<std::string> DriverName(const std::vector<std::string>& argv) {
   if (mkdtemp(tmpl) == nullptr) {
     return Status(ErrorKind::kError, "/tmp", "cannot make a directory");
   }
-  StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
-      argv, std::string(tmpl) + "/probe.log", "bench driver",
-      std::chrono::seconds(10));
+  StatusOr<std::unique_ptr<WorkerConnection>> conn =
+      WorkerConnection::Start(argv, std::string(tmpl) + "/probe.log",
+                              "bench driver", std::chrono::seconds(10));
   std::string name;
   Status status;
   if (conn.ok()) {
@@ -186,8 +189,7 @@ Status RegisterAll(const BenchConfig& config, RatioPlan* ratios) {
 
   // 1. uncontended
   for (const Subject* s : raws) {
-    plan->AddUncontended(s, "uncontended/" + s->name,
-                         "uncontended/" + s->name);
+    plan->AddUncontended(s, "uncontended/" + s->name, "uncontended/" + s->name);
   }
   for (const Subject* s : subjects) {
     plan->AddUncontended(s, "uncontended/" + s->name,
@@ -239,26 +241,26 @@ Status RegisterAll(const BenchConfig& config, RatioPlan* ratios) {
   if (config.worker.empty()) return Status::Ok();
   const std::string floor = "do-nothing";
   std::vector<const Subject*> drivers;
-  drivers.push_back(plan->Keep(DriverSubject(
-      floor, {config.worker, "--impl", "null"}, floor)));
+  drivers.push_back(plan->Keep(
+      DriverSubject(floor, {config.worker, "--impl", "null"}, floor)));
   if (!config.quick) {
     for (const Subject* s : subjects) {
       if (s->name == "null") continue;
-      drivers.push_back(plan->Keep(DriverSubject(
-          s->name, {config.worker, "--impl", s->name}, floor)));
+      drivers.push_back(plan->Keep(
+          DriverSubject(s->name, {config.worker, "--impl", s->name}, floor)));
     }
   } else if (!subjects.empty()) {
     const Subject* s = subjects.front();
-    drivers.push_back(plan->Keep(DriverSubject(
-        s->name, {config.worker, "--impl", s->name}, floor)));
+    drivers.push_back(plan->Keep(
+        DriverSubject(s->name, {config.worker, "--impl", s->name}, floor)));
   }
   for (const std::string& command : config.drivers) {
     std::vector<std::string> argv = {"/bin/sh", "-c", command};
     StatusOr<std::string> name = DriverName(argv);
     if (!name.ok()) {
-      return Status(ErrorKind::kError, "",
-                    fmt::format("--driver '{}': {}", command,
-                                name.status().ToString()));
+      return Status(
+          ErrorKind::kError, "",
+          fmt::format("--driver '{}': {}", command, name.status().ToString()));
     }
     drivers.push_back(plan->Keep(DriverSubject("ext-" + *name, argv, floor)));
   }

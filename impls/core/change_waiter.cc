@@ -67,7 +67,8 @@ bool ChangeWaiter::Drain() {
   for (;;) {
     ssize_t n = read(inotify_.get(), buf.data(), buf.size());
     if (n <= 0) return relevant;
-    for (ssize_t off = 0; off + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
+    for (ssize_t off = 0;
+         off + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
       const auto* ev = reinterpret_cast<const inotify_event*>(buf.data() + off);
       if (ev->len == 0 || (ev->mask & IN_Q_OVERFLOW) != 0 ||
           name_ == ev->name) {

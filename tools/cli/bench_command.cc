@@ -173,9 +173,11 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
                                      "--benchmark_out_format=json"};
     if (o.quick) args.push_back("--quick");
     std::string impls;
-    for (const std::string& i : o.impls) impls += (impls.empty() ? "" : ",") + i;
+    for (const std::string& i : o.impls)
+      impls += (impls.empty() ? "" : ",") + i;
     if (!impls.empty()) args.insert(args.end(), {"--impl", impls});
-    for (const std::string& d : o.drivers) args.insert(args.end(), {"--driver", d});
+    for (const std::string& d : o.drivers)
+      args.insert(args.end(), {"--driver", d});
     if (!o.filter.empty()) args.push_back("--benchmark_filter=" + o.filter);
     // Repetitions run interleaved in random order, so that a row and its
     // raw row are measured under the same load of a shared machine.
@@ -194,13 +196,13 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
       return give_up(fmt::format("lockstress-bench on {} failed (exit {}){}",
                                  t.dir, *code, why.empty() ? "" : ": " + why));
     }
-    nlohmann::json j = nlohmann::json::parse(ReadAll(json_path), nullptr, false);
+    nlohmann::json j =
+        nlohmann::json::parse(ReadAll(json_path), nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       return give_up(json_path + ": not the JSON lockstress-bench writes");
     }
-    std::string fs_type =
-        j.value("context", nlohmann::json::object())
-            .value("lockstress_fs_type", "unknown");
+    std::string fs_type = j.value("context", nlohmann::json::object())
+                              .value("lockstress_fs_type", "unknown");
     files.push_back({fmt::format("{} {}", fs_type, t.dir), std::move(j)});
   }
 

@@ -35,9 +35,9 @@ struct BenchOptions {
   std::string dir;                   // an extra filesystem (quick: the one)
   std::string out;                   // run directory
   bool quick = false;
-  std::string filter;                // --benchmark_filter
-  std::optional<int> repetitions;    // default: full 3, quick 1
-  std::string bench_binary;          // bin/lockstress-bench
+  std::string filter;              // --benchmark_filter
+  std::optional<int> repetitions;  // default: full 3, quick 1
+  std::string bench_binary;        // bin/lockstress-bench
 };
 
 int RunBench(const BenchOptions& options, const InterruptWatcher& interrupt,

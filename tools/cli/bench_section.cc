@@ -1,7 +1,8 @@
 #include "tools/cli/bench_section.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -138,8 +139,8 @@ json BenchSection(const std::vector<BenchFile>& files) {
       {"note", kNote},
       {"columns",
        {"filesystem", "impl", "benchmark", "ops/s", "ratio to raw",
-        "ratio spread", "raw ops/s", "handoff p50 us", "handoff p99 us",
-        "jain", "overlaps"}},
+        "ratio spread", "raw ops/s", "handoff p50 us", "handoff p99 us", "jain",
+        "overlaps"}},
       {"rows", rows},
       {"chart",
        {{"type", "bar"}, {"label_columns", {0, 1, 2}}, {"value_column", 4}}},

@@ -29,11 +29,11 @@
 namespace lockstress::bench {
 
 struct BenchConfig {
-  std::string dir;                         // filesystem under test
-  std::vector<std::string> impls;          // empty: every built-in
-  std::vector<std::string> drivers;        // outside driver commands (sh -c)
-  std::string worker;                      // lockstress-worker
-  bool quick = false;                      // CI smoke: few, short rows
+  std::string dir;                   // filesystem under test
+  std::vector<std::string> impls;    // empty: every built-in
+  std::vector<std::string> drivers;  // outside driver commands (sh -c)
+  std::string worker;                // lockstress-worker
+  bool quick = false;                // CI smoke: few, short rows
 };
 
 // Registers every row; fills `plan`. Errors: an unknown implementation.
