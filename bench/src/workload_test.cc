@@ -69,8 +69,8 @@ TEST(Workload, ACycleThatCannotBeMadeFailsTheWorkloadNamingIt) {
   StatusOr<std::vector<Subject>> impls = ImplSubjects({"sqlite"});
   ASSERT_TRUE(impls.ok());
   std::vector<Subject> raws = RawSubjects();
-  StatusOr<WorkloadResult> r = RunWorkload(
-      spec, Find(raws, "raw-sqlite").make, "/nonexistent-lockstress-dir");
+  StatusOr<WorkloadResult> r = RunWorkload(spec, Find(raws, "raw-sqlite").make,
+                                           "/nonexistent-lockstress-dir");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("contender"), std::string::npos)
       << r.status().ToString();

@@ -153,15 +153,17 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress bench: " << run_dir.status().ToString() << "\n";
     return 2;
   }
+  std::vector<BenchFile> files;  // what has been measured so far
+  // A fresh run directory is removed on failure while it holds nothing
+  // measured; once a filesystem is done it stays.
   auto give_up = [&](const std::string& why) {
     err << "lockstress bench: " << why << "\n";
-    if (fresh) fs::remove_all(*run_dir, ec);
+    if (fresh && files.empty()) fs::remove_all(*run_dir, ec);
     return 2;
   };
   fs::create_directories(*run_dir + "/bench", ec);
   if (ec) return give_up(*run_dir + "/bench: " + ec.message());
 
-  std::vector<BenchFile> files;
   for (const Target& t : targets) {
     ScratchDir scratch(t.dir);
     if (scratch.path().empty()) {
@@ -196,10 +198,16 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
       return give_up(fmt::format("lockstress-bench on {} failed (exit {}){}",
                                  t.dir, *code, why.empty() ? "" : ": " + why));
     }
-    nlohmann::json j =
-        nlohmann::json::parse(ReadAll(json_path), nullptr, false);
+    std::string text = ValidJson(ReadAll(json_path));
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-      return give_up(json_path + ": not the JSON lockstress-bench writes");
+      err << "lockstress bench: " << json_path
+          << ": not the JSON lockstress-bench writes\n";
+      return 2;  // the run directory stays: it holds what was measured
+    }
+    if (Status w = WriteFileAtomically(json_path, text); !w.ok()) {
+      err << "lockstress bench: " << w.ToString() << "\n";
+      return 2;
     }
     std::string fs_type = j.value("context", nlohmann::json::object())
                               .value("lockstress_fs_type", "unknown");

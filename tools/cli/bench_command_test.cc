@@ -73,8 +73,8 @@ std::set<std::string> Entries(const std::string& dir) {
 TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
   testing::TempDir cwd;
   testing::TempDir locks;
-  Outcome o = Lockstress(cwd.path(), {"bench", "--quick", "--dir",
-                                      locks.path(), "--out", "run"});
+  Outcome o = Lockstress(
+      cwd.path(), {"bench", "--quick", "--dir", locks.path(), "--out", "run"});
   ASSERT_EQ(o.code, 0) << o.err;
 
   // Google Benchmark JSON, one file for the one filesystem.
@@ -86,7 +86,8 @@ TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
   for (const json& b : gb["benchmarks"]) {
     std::string name = b["run_name"];
     SCOPED_TRACE(name);
-    EXPECT_FALSE(b.value("error_occurred", false)) << b.value("error_message", "");
+    EXPECT_FALSE(b.value("error_occurred", false))
+        << b.value("error_message", "");
     EXPECT_TRUE(b.contains("ops_per_s"));
     EXPECT_TRUE(b.contains("ratio_to_raw"));
     EXPECT_TRUE(b.contains("raw_ops_per_s"));
@@ -100,7 +101,7 @@ TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
   }
   // Every built-in and every raw sequence, in every kind of row.
   std::vector<std::string> subjects = {
-      "raw-flock", "raw-fcntl", "raw-ofd", "raw-excl",
+      "raw-flock", "raw-fcntl", "raw-ofd",    "raw-excl",
       "raw-link",  "raw-mkdir", "raw-sqlite", "raw-pthread-mutex"};
   for (const ImplEntry& e : AllImpls()) subjects.push_back(e.info.name);
   for (const std::string& s : subjects) {
@@ -139,8 +140,8 @@ TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
 TEST(BenchCommand, BadInputIsExit2AndLeavesNothing) {
   testing::TempDir cwd;
   testing::TempDir locks;
-  Outcome o = Lockstress(cwd.path(), {"bench", "--quick", "--dir",
-                                      "/nonexistent/lockstress"});
+  Outcome o = Lockstress(
+      cwd.path(), {"bench", "--quick", "--dir", "/nonexistent/lockstress"});
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("/nonexistent/lockstress"), std::string::npos) << o.err;
 
@@ -153,9 +154,9 @@ TEST(BenchCommand, BadInputIsExit2AndLeavesNothing) {
 
   // A driver that never greets: named, exit 2, no run directory, no
   // scratch directory.
-  o = Lockstress(cwd.path(), {"bench", "--quick", "--impl", "null", "--dir",
-                              locks.path(), "--out", "run", "--driver",
-                              "echo hello"});
+  o = Lockstress(cwd.path(),
+                 {"bench", "--quick", "--impl", "null", "--dir", locks.path(),
+                  "--out", "run", "--driver", "echo hello"});
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("echo hello"), std::string::npos) << o.err;
   EXPECT_FALSE(fs::exists(cwd.File("run")));

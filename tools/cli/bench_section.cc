@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -145,6 +146,11 @@ json BenchSection(const std::vector<BenchFile>& files) {
       {"chart",
        {{"type", "bar"}, {"label_columns", {0, 1, 2}}, {"value_column", 4}}},
   };
+}
+
+std::string ValidJson(const std::string& text) {
+  static const std::regex kNonFinite(R"((:\s*)-?(NaN|nan|inf|Infinity)\b)");
+  return std::regex_replace(text, kNonFinite, "$1null");
 }
 
 std::string MergeSection(const std::string& existing, const json& section) {

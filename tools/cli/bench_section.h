@@ -26,6 +26,11 @@ nlohmann::json BenchSection(const std::vector<BenchFile>& files);
 // "contended/flock/procs:4/cs_us:10": Google Benchmark's own suffixes off.
 std::string RowName(const std::string& run_name);
 
+// Google Benchmark 1.7 writes a non-finite double as a bare NaN or inf
+// (e.g. the cv aggregate of a counter that is 0 in every repetition: 0/0),
+// which is not JSON; ValidJson turns such values into null.
+std::string ValidJson(const std::string& text);
+
 // Puts `section` into the results.json text `existing` (replacing a section
 // with the same id), or makes {"version":1,"sections":[section]} when
 // `existing` is empty. Errors: existing text that is not a JSON object.

@@ -20,8 +20,8 @@ TEST(RowName, DropsGoogleBenchmarkSuffixes) {
 
 json Bench(const std::string& name, long rep, double ops, double ratio) {
   return {{"run_name", name + "/real_time"}, {"run_type", "iteration"},
-          {"repetition_index", rep}, {"ops_per_s", ops},
-          {"ratio_to_raw", ratio}, {"raw_ops_per_s", ops / ratio}};
+          {"repetition_index", rep},         {"ops_per_s", ops},
+          {"ratio_to_raw", ratio},           {"raw_ops_per_s", ops / ratio}};
 }
 
 TEST(BenchSection, OneRowPerBenchmarkWithMedianAndSpread) {
@@ -55,12 +55,25 @@ TEST(BenchSection, OneRowPerBenchmarkWithMedianAndSpread) {
   EXPECT_EQ(s["chart"]["type"], "bar");
 }
 
+TEST(ValidJson, NonFiniteNumbersBecomeNull) {
+  std::string text = ValidJson(
+      R"({"a": NaN, "b": -nan, "c": inf, "d":-inf, "name": "inf/NaN", "e": 1})");
+  json j = json::parse(text);
+  EXPECT_TRUE(j["a"].is_null());
+  EXPECT_TRUE(j["b"].is_null());
+  EXPECT_TRUE(j["c"].is_null());
+  EXPECT_TRUE(j["d"].is_null());
+  EXPECT_EQ(j["name"], "inf/NaN");
+  EXPECT_EQ(j["e"], 1);
+}
+
 TEST(MergeSection, KeepsTheRestAndReplacesTheSameId) {
-  json old = {{"version", 1},
-              {"seed", 7},
-              {"checks", json::array({{{"impl", "flock"}}})},
-              {"sections", {{{"id", "bench"}, {"rows", json::array()}},
-                            {{"id", "probe_fs"}}}}};
+  json old = {
+      {"version", 1},
+      {"seed", 7},
+      {"checks", json::array({{{"impl", "flock"}}})},
+      {"sections",
+       {{{"id", "bench"}, {"rows", json::array()}}, {{"id", "probe_fs"}}}}};
   json section = {{"id", "bench"}, {"rows", {{1}}}};
   json merged = json::parse(MergeSection(old.dump(), section));
   EXPECT_EQ(merged["seed"], 7);
