@@ -6,10 +6,12 @@
 
 #include <filesystem>
 
+#include "bench/src/stress_rows.h"
 #include "harness/orchestrator/worker_connection.h"
 #include "lockstress/bench/stats.h"
 #include "lockstress/bench/subjects.h"
 #include "lockstress/bench/workload.h"
+#include "lockstress/registry.h"
 
 namespace lockstress::bench {
 namespace {
@@ -101,6 +103,25 @@ void Workload(benchmark::State& state, const Subject& subject,
     state.counters["handoff_p50_us"] = Percentile(r->handoff_ns, 50) / 1e3;
     state.counters["handoff_p90_us"] = Percentile(r->handoff_ns, 90) / 1e3;
     state.counters["handoff_p99_us"] = Percentile(r->handoff_ns, 99) / 1e3;
+  }
+}
+
+void Stress(benchmark::State& state, const StressSpec& spec,
+            const std::string& base) {
+  for (auto _ : state) {
+    RowDir dir(base);
+    StatusOr<StressResult> r = RunStressWorkers(spec, dir.path());
+    if (!r.ok()) {
+      state.SkipWithError(r.status().ToString().c_str());
+      break;
+    }
+    state.SetIterationTime(r->seconds);
+    state.counters["ops_per_s"] = static_cast<double>(r->ops) / r->seconds;
+    state.counters["contenders"] = spec.procs * spec.threads;
+    state.counters["events"] = static_cast<double>(r->events);
+    state.counters["overlaps"] = static_cast<double>(r->overlaps);
+    state.counters["rss_start_kb"] = r->rss_start_kb;
+    state.counters["rss_end_kb"] = r->rss_end_kb;
   }
 }
 
@@ -237,8 +258,41 @@ Status RegisterAll(const BenchConfig& config, RatioPlan* ratios) {
                       HandoffSpec(Spawn::kProcesses, config.quick));
   }
 
-  // 4. outside drivers: one operation per round trip; floor = do-nothing
   if (config.worker.empty()) return Status::Ok();
+
+  // 4. the harness's stress mode: recorded against bare, at 1x1 (the
+  //    recording overhead) and 64 processes x 8 threads (the scale)
+  std::string stress_impl = "flock";
+  if (FindImpl(stress_impl) == nullptr || !config.impls.empty()) {
+    stress_impl = subjects.empty() ? "" : subjects.front()->name;
+  }
+  std::vector<std::pair<int, int>> shapes = {{1, 1}};
+  if (!config.quick) shapes.push_back({64, 8});
+  for (auto [procs, threads] : shapes) {
+    if (stress_impl.empty()) break;
+    std::string row = fmt::format("harness-stress/{}/procs:{}/threads:{}",
+                                  stress_impl, procs, threads);
+    for (bool record : {false, true}) {
+      StressSpec spec{config.worker,
+                      stress_impl,
+                      procs,
+                      threads,
+                      config.quick ? 0.3 : (procs == 1 ? 2.0 : 5.0),
+                      0,
+                      record};
+      std::string name = row + (record ? "/recorded" : "/bare");
+      (*ratios)[name] = row + "/bare";
+      const std::string base = config.dir;
+      benchmark::RegisterBenchmark(
+          name.c_str(),
+          [spec, base](benchmark::State& st) { Stress(st, spec, base); })
+          ->Iterations(1)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+
+  // 5. outside drivers: one operation per round trip; floor = do-nothing
   const std::string floor = "do-nothing";
   std::vector<const Subject*> drivers;
   drivers.push_back(plan->Keep(

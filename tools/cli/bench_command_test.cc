@@ -110,6 +110,7 @@ TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
     EXPECT_TRUE(names.count("handoff/" + s)) << s;
   }
   EXPECT_TRUE(names.count("driver/do-nothing"));
+  EXPECT_TRUE(names.count("harness-stress/flock"));
 
   // The section in results.json (interfaces §1).
   json results = json::parse(Slurp(cwd.File("run/results.json")));

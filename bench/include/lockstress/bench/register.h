@@ -6,6 +6,8 @@
 //   handoff/<subject>/procs:2/cs_us:10        (alternating, see workload.h)
 //   driver/<subject>/uncontended              (one op per pipe round trip)
 //   driver/<subject>/handoff/threads:2/cs_us:10
+//   harness-stress/<impl>/procs:<p>/threads:<t>/<bare|recorded>
+//                                             (lockstress-worker --stress)
 // Counters (all rows): ops_per_s (acquire+release cycles per second; in
 // handoff rows, ownership changes per second), and from the reporter
 // raw_ops_per_s and ratio_to_raw. Workload rows add contenders, jain,
@@ -14,7 +16,9 @@
 // Ratios: uncontended and contended rows against the implementation's own
 // raw sequence under the same load (subjects.h); handoff rows against
 // handoff/raw-flock (the target), driver rows against the do-nothing
-// driver (the protocol's floor: lockstress-worker --impl null).
+// driver (the protocol's floor: lockstress-worker --impl null), recorded
+// stress rows against the bare loop of the same shape (1 - ratio is the
+// recording overhead). Stress rows add events, rss_start_kb, rss_end_kb.
 //
 // Thread safety: call once, from main, before running.
 #ifndef LOCKSTRESS_BENCH_REGISTER_H_
