@@ -4,6 +4,8 @@
 // row is 1 - the recording overhead; the event files are checked for
 // overlapping holders; the workers report their RSS after the first second
 // and at the end.
+#include "bench/src/stress_rows.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,7 +17,6 @@
 #include <sstream>
 #include <thread>
 
-#include "bench/src/stress_rows.h"
 #include "harness/stress/stress_mode.h"
 
 extern char** environ;
@@ -44,14 +45,20 @@ StatusOr<StressResult> RunStressWorkers(const StressSpec& spec,
   std::vector<pid_t> pids;
   std::string lock = dir + "/bench.lock";
   for (int i = 0; i < spec.procs; ++i) {
-    std::vector<std::string> args = {
-        spec.worker,   "--impl",    spec.impl,
-        "--stress",    lock,        "--threads",
-        std::to_string(spec.threads), "--seconds",
-        std::to_string(spec.seconds)};
-    if (spec.cs_us > 0) args.insert(args.end(), {"--cs-us", std::to_string(spec.cs_us)});
+    std::vector<std::string> args = {spec.worker,
+                                     "--impl",
+                                     spec.impl,
+                                     "--stress",
+                                     lock,
+                                     "--threads",
+                                     std::to_string(spec.threads),
+                                     "--seconds",
+                                     std::to_string(spec.seconds)};
+    if (spec.cs_us > 0)
+      args.insert(args.end(), {"--cs-us", std::to_string(spec.cs_us)});
     if (spec.record) {
-      args.insert(args.end(), {"--events", dir + "/events-" + std::to_string(i)});
+      args.insert(args.end(),
+                  {"--events", dir + "/events-" + std::to_string(i)});
     }
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -70,7 +77,8 @@ StatusOr<StressResult> RunStressWorkers(const StressSpec& spec,
     if (rc != 0) {
       for (pid_t p : pids) kill(p, SIGKILL);
       for (pid_t p : pids) waitpid(p, nullptr, 0);
-      return Status(ErrorKind::kError, spec.worker, "cannot start", "posix_spawn", rc);
+      return Status(ErrorKind::kError, spec.worker, "cannot start",
+                    "posix_spawn", rc);
     }
     pids.push_back(pid);
   }
@@ -83,7 +91,8 @@ StatusOr<StressResult> RunStressWorkers(const StressSpec& spec,
     for (size_t i = 0; i < pids.size(); ++i) {
       int status = 0;
       if (codes[i] == -1 && waitpid(pids[i], &status, WNOHANG) > 0) {
-        codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        codes[i] =
+            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         ++done;
       }
     }
@@ -95,7 +104,9 @@ StatusOr<StressResult> RunStressWorkers(const StressSpec& spec,
       for (size_t i = 0; i < pids.size(); ++i) {
         if (codes[i] == -1) waitpid(pids[i], nullptr, 0);
       }
-      return Status(ErrorKind::kError, dir, "stress workers still running 60 s after their end: killed");
+      return Status(
+          ErrorKind::kError, dir,
+          "stress workers still running 60 s after their end: killed");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

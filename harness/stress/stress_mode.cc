@@ -40,8 +40,11 @@ class EventLog {
   void Add(std::uint8_t op, bool ok, std::int64_t t0, std::int64_t t1) {
     if (fd_ < 0) return;
     events_[n_++] = {static_cast<std::int32_t>(getpid()),
-                     static_cast<std::int16_t>(thread_), op,
-                     static_cast<std::uint8_t>(ok ? 1 : 0), t0, t1};
+                     static_cast<std::int16_t>(thread_),
+                     op,
+                     static_cast<std::uint8_t>(ok ? 1 : 0),
+                     t0,
+                     t1};
     if (n_ == kEventsPerBuffer) Flush();
   }
   // False when the write failed.
@@ -94,8 +97,8 @@ void Loop(const ImplEntry& impl, const StressOptions& o, int fd, int index,
   std::uint64_t ops = 0;
   while (!sh->stop.load(std::memory_order_relaxed)) {
     std::int64_t t0 = now();
-    Status s = lock->Acquire(can_wait ? Timeout::Forever()
-                                      : Timeout::NonBlocking());
+    Status s =
+        lock->Acquire(can_wait ? Timeout::Forever() : Timeout::NonBlocking());
     std::int64_t t1 = now();
     if (!can_wait && s.kind() == ErrorKind::kAlreadyLocked) {
       sched_yield();
@@ -134,8 +137,8 @@ int RunStress(const ImplEntry& impl, const StressOptions& o, std::ostream& out,
               std::ostream& err) {
   int fd = -1;
   if (!o.events_file.empty()) {
-    fd = open(o.events_file.c_str(),
-              O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    fd = open(o.events_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+              0644);
     if (fd < 0) {
       err << "lockstress-worker: --events '" << o.events_file
           << "': " << strerror(errno) << "\n";

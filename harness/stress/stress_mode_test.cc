@@ -12,8 +12,9 @@ namespace {
 double Field(const std::string& line, const std::string& key) {
   size_t at = line.find(" " + key + "=");
   EXPECT_NE(at, std::string::npos) << key << " in " << line;
-  return at == std::string::npos ? -1
-                                 : std::atof(line.c_str() + at + key.size() + 2);
+  return at == std::string::npos
+             ? -1
+             : std::atof(line.c_str() + at + key.size() + 2);
 }
 
 TEST(StressMode, RecordsEveryOperationAndTheLockHolds) {
@@ -73,7 +74,7 @@ TEST(CountOverlaps, PairsEachAcquireWithItsRelease) {
   // Thread 1 holds [10, 20], thread 2 [20, 30] (touching is not
   // overlapping), thread 3 [25, 40] overlaps thread 2.
   std::vector<StressEvent> e = {
-      {1, 1, 0, 1, 0, 10}, {1, 2, 0, 1, 0, 20}, {1, 1, 1, 1, 20, 21},
+      {1, 1, 0, 1, 0, 10},  {1, 2, 0, 1, 0, 20}, {1, 1, 1, 1, 20, 21},
       {1, 2, 1, 1, 30, 31}, {1, 3, 0, 1, 0, 25}, {1, 3, 1, 1, 40, 41},
       {1, 4, 0, 0, 0, 26},  // a failed acquire holds nothing
   };

@@ -164,54 +164,63 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
   fs::create_directories(*run_dir + "/bench", ec);
   if (ec) return give_up(*run_dir + "/bench: " + ec.message());
 
+  // Repetitions are whole passes of lockstress-bench, one after the other:
+  // every pass measures each row next to its raw row under the same load,
+  // and the spread across passes is the spread of the ratios. (Google
+  // Benchmark 1.7's own random interleaving aborts in ComputeStats when
+  // repetitions settle on different iteration counts.)
+  const int passes = o.repetitions.value_or(o.quick ? 1 : 3);
   for (const Target& t : targets) {
-    ScratchDir scratch(t.dir);
-    if (scratch.path().empty()) {
-      return give_up("cannot make a directory in " + t.dir);
+    for (int pass = 1; pass <= passes; ++pass) {
+      ScratchDir scratch(t.dir);
+      if (scratch.path().empty()) {
+        return give_up("cannot make a directory in " + t.dir);
+      }
+      std::string json_path =
+          passes == 1
+              ? fmt::format("{}/bench/{}.json", *run_dir, t.label)
+              : fmt::format("{}/bench/{}-{}.json", *run_dir, t.label, pass);
+      std::vector<std::string> args = {o.bench_binary, "--dir", scratch.path(),
+                                       "--benchmark_out=" + json_path,
+                                       "--benchmark_out_format=json"};
+      if (o.quick) args.push_back("--quick");
+      std::string impls;
+      for (const std::string& i : o.impls) {
+        impls += (impls.empty() ? "" : ",") + i;
+      }
+      if (!impls.empty()) args.insert(args.end(), {"--impl", impls});
+      for (const std::string& d : o.drivers) {
+        args.insert(args.end(), {"--driver", d});
+      }
+      if (!o.filter.empty()) args.push_back("--benchmark_filter=" + o.filter);
+      out << fmt::format("lockstress bench: {} ({}), pass {} of {}\n", t.label,
+                         t.dir, pass, passes);
+      out.flush();
+      std::string why;
+      std::optional<int> code =
+          RunChild(args, std::chrono::seconds(o.quick ? 300 : 4 * 3600),
+                   interrupt, &why);
+      if (!code) return give_up(why);
+      if (*code != 0) {
+        return give_up(fmt::format("lockstress-bench on {} failed (exit {}){}",
+                                   t.dir, *code,
+                                   why.empty() ? "" : ": " + why));
+      }
+      std::string text = ValidJson(ReadAll(json_path));
+      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) {
+        err << "lockstress bench: " << json_path
+            << ": not the JSON lockstress-bench writes\n";
+        return 2;  // the run directory stays: it holds what was measured
+      }
+      if (Status w = WriteFileAtomically(json_path, text); !w.ok()) {
+        err << "lockstress bench: " << w.ToString() << "\n";
+        return 2;
+      }
+      std::string fs_type = j.value("context", nlohmann::json::object())
+                                .value("lockstress_fs_type", "unknown");
+      files.push_back({fmt::format("{} {}", fs_type, t.dir), std::move(j)});
     }
-    std::string json_path = fmt::format("{}/bench/{}.json", *run_dir, t.label);
-    std::vector<std::string> args = {o.bench_binary, "--dir", scratch.path(),
-                                     "--benchmark_out=" + json_path,
-                                     "--benchmark_out_format=json"};
-    if (o.quick) args.push_back("--quick");
-    std::string impls;
-    for (const std::string& i : o.impls)
-      impls += (impls.empty() ? "" : ",") + i;
-    if (!impls.empty()) args.insert(args.end(), {"--impl", impls});
-    for (const std::string& d : o.drivers)
-      args.insert(args.end(), {"--driver", d});
-    if (!o.filter.empty()) args.push_back("--benchmark_filter=" + o.filter);
-    // Repetitions run interleaved in random order, so that a row and its
-    // raw row are measured under the same load of a shared machine.
-    int repetitions = o.repetitions.value_or(o.quick ? 1 : 3);
-    if (repetitions > 1) {
-      args.push_back(fmt::format("--benchmark_repetitions={}", repetitions));
-      args.push_back("--benchmark_enable_random_interleaving=true");
-    }
-    out << fmt::format("lockstress bench: {} ({})\n", t.label, t.dir);
-    out.flush();
-    std::string why;
-    std::optional<int> code = RunChild(
-        args, std::chrono::seconds(o.quick ? 300 : 4 * 3600), interrupt, &why);
-    if (!code) return give_up(why);
-    if (*code != 0) {
-      return give_up(fmt::format("lockstress-bench on {} failed (exit {}){}",
-                                 t.dir, *code, why.empty() ? "" : ": " + why));
-    }
-    std::string text = ValidJson(ReadAll(json_path));
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      err << "lockstress bench: " << json_path
-          << ": not the JSON lockstress-bench writes\n";
-      return 2;  // the run directory stays: it holds what was measured
-    }
-    if (Status w = WriteFileAtomically(json_path, text); !w.ok()) {
-      err << "lockstress bench: " << w.ToString() << "\n";
-      return 2;
-    }
-    std::string fs_type = j.value("context", nlohmann::json::object())
-                              .value("lockstress_fs_type", "unknown");
-    files.push_back({fmt::format("{} {}", fs_type, t.dir), std::move(j)});
   }
 
   std::string results = *run_dir + "/results.json";

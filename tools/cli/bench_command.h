@@ -1,8 +1,8 @@
 // `lockstress bench`: runs bin/lockstress-bench once per filesystem and
 // writes the run directory (docs/bench.md):
 //
-//   <run>/bench/<label>.json   Google Benchmark JSON, one per filesystem
-//                              (tmpfs, disk, dir)
+//   <run>/bench/<label>[-<pass>].json   Google Benchmark JSON, one per
+//                              filesystem (tmpfs, disk, dir) and pass
 //   <run>/results.json         {"version":1,"sections":[bench section]}
 //                              (a results.json already there keeps its
 //                              other keys and sections)
@@ -10,8 +10,10 @@
 // Filesystems: --quick runs one (--dir, else tmpfs /dev/shm); a full run
 // does tmpfs /dev/shm, the disk (/var/tmp) and --dir when given. Each run
 // works in a fresh lockstress-bench-XXXXXX directory, removed afterwards.
-// Repetitions (--repetitions; a full run 3, --quick 1) run interleaved in
-// random order, and the section shows the median and the spread.
+// Repetitions (--repetitions; a full run 3, --quick 1) are whole passes of
+// lockstress-bench, one after another (bench/<label>-<pass>.json when more
+// than one), so every pass measures each row next to its raw row; the
+// section shows the median over the passes and the spread.
 // Every lockstress-bench run has a deadline (quick 300 s, full 4 h), after
 // which it is killed; an interrupt (SIGINT/SIGTERM) kills it too.
 //

@@ -55,7 +55,7 @@ double Counter(const json& b, const char* name, bool* present = nullptr) {
 
 constexpr const char* kNote =
     "Each row is a Google Benchmark row of lockstress-bench (median over "
-    "repetitions; spread = min..max of the ratio). ops/s: acquire+release "
+    "the passes; spread = min..max of the ratio). ops/s: acquire+release "
     "cycles per second; in handoff rows, ownership changes per second with "
     "two processes in forced alternation and a 10 us critical section. "
     "ratio to raw = ops/s divided by the raw row's ops/s measured in the "
@@ -81,15 +81,17 @@ std::string RowName(const std::string& run_name) {
 }
 
 json BenchSection(const std::vector<BenchFile>& files) {
-  json rows = json::array();
+  // Rows are (filesystem, row name); files of one filesystem (passes) add
+  // repetitions to the same rows.
+  using Key = std::pair<std::string, std::string>;
+  std::vector<Key> order;
+  std::map<Key, Row> by_key;
   for (const BenchFile& f : files) {
-    std::vector<std::string> order;
-    std::map<std::string, Row> by_name;
     for (const json& b : f.json.value("benchmarks", json::array())) {
       if (b.value("run_type", "iteration") != "iteration") continue;
-      std::string name = RowName(b.value("run_name", b.value("name", "")));
-      if (!by_name.count(name)) order.push_back(name);
-      Row& row = by_name[name];
+      Key key{f.filesystem, RowName(b.value("run_name", b.value("name", "")))};
+      if (!by_key.count(key)) order.push_back(key);
+      Row& row = by_key[key];
       if (b.value("error_occurred", false)) {
         row.error = b.value("error_message", "error");
         continue;
@@ -105,33 +107,36 @@ json BenchSection(const std::vector<BenchFile>& files) {
         row.p50.push_back(p50);
         row.p99.push_back(Counter(b, "handoff_p99_us"));
         row.jain.push_back(Counter(b, "jain"));
-        row.overlaps.push_back(Counter(b, "overlaps"));
       }
+      double overlaps = Counter(b, "overlaps", &has);
+      if (has) row.overlaps.push_back(overlaps);
     }
-    for (const std::string& name : order) {
-      const Row& r = by_name[name];
-      std::vector<std::string> parts = Split(name);
-      std::string impl = parts.size() > 1 ? parts[1] : name;
-      std::string bench = parts.empty() ? name : parts[0];
-      for (size_t i = 2; i < parts.size(); ++i) bench += "/" + parts[i];
-      auto cell = [](const std::vector<double>& v) -> json {
-        if (v.empty()) return "";
-        return Round3(Median(v));
-      };
-      if (!r.error.empty() && r.ops.empty()) {
-        rows.push_back({f.filesystem, impl, bench, "error", "error", "",
-                        r.error, "", "", "", ""});
-        continue;
-      }
-      std::string spread;
-      if (r.ratio.size() > 1) {
-        auto [lo, hi] = std::minmax_element(r.ratio.begin(), r.ratio.end());
-        spread = fmt::format("{:.3g}..{:.3g}", *lo, *hi);
-      }
-      rows.push_back({f.filesystem, impl, bench, cell(r.ops), cell(r.ratio),
-                      spread, cell(r.raw), cell(r.p50), cell(r.p99),
-                      cell(r.jain), cell(r.overlaps)});
+  }
+  json rows = json::array();
+  for (const Key& key : order) {
+    const Row& r = by_key[key];
+    const std::string& name = key.second;
+    std::vector<std::string> parts = Split(name);
+    std::string impl = parts.size() > 1 ? parts[1] : name;
+    std::string bench = parts.empty() ? name : parts[0];
+    for (size_t i = 2; i < parts.size(); ++i) bench += "/" + parts[i];
+    auto cell = [](const std::vector<double>& v) -> json {
+      if (v.empty()) return "";
+      return Round3(Median(v));
+    };
+    if (!r.error.empty() && r.ops.empty()) {
+      rows.push_back({key.first, impl, bench, "error", "error", "", r.error, "",
+                      "", "", ""});
+      continue;
     }
+    std::string spread;
+    if (r.ratio.size() > 1) {
+      auto [lo, hi] = std::minmax_element(r.ratio.begin(), r.ratio.end());
+      spread = fmt::format("{:.3g}..{:.3g}", *lo, *hi);
+    }
+    rows.push_back({key.first, impl, bench, cell(r.ops), cell(r.ratio), spread,
+                    cell(r.raw), cell(r.p50), cell(r.p99), cell(r.jain),
+                    cell(r.overlaps)});
   }
   return json{
       {"id", "bench"},

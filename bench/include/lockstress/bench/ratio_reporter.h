@@ -9,11 +9,9 @@
 // cv) of the ratio from the repetitions. A raw row's ratio is 1.
 //
 // Rows whose raw row has not been reported yet are held back and handed on
-// as soon as it is (raw rows are registered first, so without interleaving
-// nothing waits; with --benchmark_enable_random_interleaving, which runs
-// the repetitions of all rows in random order — the way to compare rows
-// measured under the same load on a shared machine — rows wait for their
-// raw row). Finalize hands on whatever still waits, without a ratio.
+// as soon as it is (raw rows are registered first, so normally nothing
+// waits; a filter or --benchmark_enable_random_interleaving can change the
+// order). Finalize hands on whatever still waits, without a ratio.
 //
 // Thread safety: Google Benchmark calls reporters from one thread; a
 // RatioTable is shared by the reporters of one program run.
