@@ -45,7 +45,13 @@ class EventLog {
                      static_cast<std::uint8_t>(ok ? 1 : 0),
                      t0,
                      t1};
-    if (n_ == kEventsPerBuffer) Flush();
+  }
+  // Called with the lock released: writes the buffer when it has no room
+  // for another acquire + release. Add never writes: a write while the lock
+  // is held stalls every other contender (measured: 64 x 8 recorded ran at
+  // 0.6 of bare when a full buffer was written right after an acquire).
+  void FlushIfFull() {
+    if (n_ + 2 > kEventsPerBuffer) Flush();
   }
   // False when the write failed.
   bool Flush() {
@@ -122,6 +128,7 @@ void Loop(const ImplEntry& impl, const StressOptions& o, int fd, int index,
       record_error("release: " + s.ToString());
       break;
     }
+    log.FlushIfFull();
     ++ops;
   }
   if (!log.Flush() || log.failed()) {
