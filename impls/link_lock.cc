@@ -180,6 +180,8 @@ class LinkMechanism final : public Mechanism {
   std::string WatchDirectory() const override {
     return DirectoryOf(lock_path_);
   }
+  // Release unlinks PATH.lock; the unique files' events are not news.
+  std::string WatchName() const override { return EntryName(lock_path_); }
 
  private:
   // Best effort: the unique file is ours alone; ENOENT is fine.

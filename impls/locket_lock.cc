@@ -13,8 +13,14 @@
 // OpenLockFile(O_RDWR | O_CREAT) (never truncated). Then:
 //   1. the in-process lock for the file, waiting on its condition variable
 //      until the deadline;
-//   2. flock(LOCK_EX | LOCK_NB), polled every max_poll_interval (locket's
-//      retry_period, 50 ms by default) until the deadline.
+//   2. flock(LOCK_EX | LOCK_NB), polled at most max_poll_interval apart
+//      (locket's retry_period, 50 ms by default) until the deadline, with
+//      back-off from 1 ms and an early wake-up: a ChangeWaiter on PATH's
+//      directory sees IN_CLOSE_WRITE when a holder closes its descriptor
+//      (inotify(7): close of a file opened for writing), which is how
+//      locket (and this implementation, and a dying process) gives the
+//      flock back. Measured by bench handoff/locket: polling every 50 ms
+//      alone handed the lock over ~20 times a second between processes.
 // The mechanism waits by itself in both stages (WaitsInKernel() is true:
 // it means "the mechanism does its own waiting").
 //
@@ -43,7 +49,8 @@
 //    impls/core/proc_locks.h) and never probes by taking the lock.
 //
 // Wait policy: condition variable for threads of this process; then
-// flock(LOCK_NB) polled every max_poll_interval (default 50 ms).
+// flock(LOCK_NB) polled with back-off 1 ms .. max_poll_interval (default
+// 50 ms), woken early by inotify when the lock file is closed.
 //
 // Process death: the kernel frees the flock at once (stale_recovery; a
 // waiter notices within one retry period), the process's in-process table
@@ -61,6 +68,7 @@
 #include <thread>
 #include <utility>
 
+#include "impls/core/change_waiter.h"
 #include "impls/core/held_descriptor.h"
 #include "impls/core/impl_entries.h"
 #include "impls/core/lock_files.h"
@@ -191,6 +199,7 @@ class LocketMechanism final : public Mechanism {
     ThreadLockTable& table = ThreadLockTable::Get();
     if (!table.Acquire(key, deadline)) return TryResult::kBusy;
     os_.Failpoint("locket/after_thread_lock");
+    bool watching = false;
     for (;;) {
       if (os_.Flock(fd->get(), LOCK_EX | LOCK_NB) == 0) break;
       int err = errno;
@@ -202,9 +211,16 @@ class LocketMechanism final : public Mechanism {
         table.Release(key);
         return TryResult::kBusy;
       }
-      auto wait = std::min<std::chrono::nanoseconds>(retry_period_,
-                                                     deadline.remaining());
-      std::this_thread::sleep_for(wait);
+      if (!watching) {  // the watch exists before the try that precedes a wait
+        if (waiter_ == nullptr) {
+          waiter_ = std::make_unique<ChangeWaiter>(
+              DirectoryOf(path_), retry_period_, EntryName(path_));
+        }
+        waiter_->Restart();
+        watching = true;
+        continue;
+      }
+      waiter_->Wait(deadline);
     }
     os_.Failpoint("locket/after_flock");
     fd_ = std::move(*fd);
@@ -215,6 +231,9 @@ class LocketMechanism final : public Mechanism {
   Os& os_;
   const std::string path_;
   const std::chrono::milliseconds retry_period_;
+  // Made at the first wait and kept (change_waiter.h: a watch costs ~10 ms
+  // to tear down).
+  std::unique_ptr<ChangeWaiter> waiter_;
   UniqueFd fd_;               // while held: the descriptor with the flock
   ThreadLockTable::Key key_;  // while held: our in-process lock
 };
@@ -232,8 +251,9 @@ const ImplInfo& LocketInfo() {
       .nfs_safe = false,
       .wait_policy =
           "condition variable (threads of this process), then "
-          "flock(LOCK_NB) polled every max_poll_interval "
-          "(locket's retry_period, 50 ms)",
+          "flock(LOCK_NB) polled with back-off 1 ms .. max_poll_interval "
+          "(locket's retry_period, 50 ms), woken early by inotify when the "
+          "lock file is closed",
       .stale_bound = std::chrono::milliseconds(1000),
       .failpoints = {"locket/after_thread_lock", "locket/after_flock",
                      "locket/after_unlock_before_close"},

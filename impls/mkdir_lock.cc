@@ -181,6 +181,8 @@ class MkdirMechanism final : public Mechanism {
   std::string WatchDirectory() const override {
     return DirectoryOf(lock_path_);
   }
+  // Release ends with rmdir PATH.lock (IN_DELETE of that entry).
+  std::string WatchName() const override { return EntryName(lock_path_); }
 
  private:
   // The names inside PATH.lock, read from a descriptor that cannot be a

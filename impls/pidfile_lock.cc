@@ -184,6 +184,8 @@ class PidfileMechanism final : public Mechanism {
   }
 
   std::string WatchDirectory() const override { return DirectoryOf(path_); }
+  // Release unlinks PATH.
+  std::string WatchName() const override { return EntryName(path_); }
 
  private:
   // The PID in the file; nullopt when unreadable or not a PID. `content`

@@ -1,6 +1,9 @@
 // lockstress-worker --impl NAME: the driver (docs/driver-protocol.md) for a
 // built-in implementation. It greets on stdout, answers requests from
 // stdin, and logs on stderr.
+// lockstress-worker --impl NAME --stress PATH --threads T --seconds S
+//   [--cs-us C] [--events FILE]: stress mode (harness/stress/stress_mode.h),
+//   the loop run locally, events logged to memory and appended to FILE.
 //
 // lockstress-worker --impl NAME --seed-stale --lock PATH [--owner-pid N]
 //     [--owner-host NAME] [--record owner|empty|truncated|garbage]
@@ -26,6 +29,7 @@
 #include "harness/driver/driver_server.h"
 #include "harness/faults/fault_os.h"
 #include "harness/worker/stale_seeding.h"
+#include "harness/stress/stress_mode.h"
 #include "lockstress/registry.h"
 
 namespace {
@@ -35,9 +39,9 @@ constexpr int kUsage = 2;
 int Usage(std::string_view why) {
   std::cerr << "lockstress-worker: " << why
             << "\nusage: lockstress-worker --impl NAME [--fault SPEC]... "
-               "[--seed-stale --lock "
-               "PATH [--owner-pid N] [--owner-host NAME] [--record R] "
-               "[--mtime M] [--foreign-user]]\n";
+               "[--seed-stale --lock PATH [--owner-pid N] [--owner-host NAME] "
+               "[--record R] [--mtime M] [--foreign-user]] [--stress PATH "
+               "--threads T --seconds S [--cs-us C] [--events FILE]]\n";
   return kUsage;
 }
 
@@ -67,6 +71,8 @@ int main(int argc, char** argv) {
       return Usage("LOCKSTRESS_FAULTS: " + s.message());
     }
   }
+  bool stress = false;
+  lockstress::StressOptions stress_options;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
@@ -105,6 +111,20 @@ int main(int argc, char** argv) {
       }
     } else if (arg.starts_with("--impl=")) {
       impl = std::string(arg.substr(7));
+    } else if ((arg == "--stress" || arg == "--threads" || arg == "--seconds" ||
+                arg == "--cs-us" || arg == "--events") &&
+               i + 1 < argc) {
+      std::string value = argv[++i];
+      stress = stress || arg == "--stress";
+      try {
+        if (arg == "--stress") stress_options.path = value;
+        if (arg == "--events") stress_options.events_file = value;
+        if (arg == "--threads") stress_options.threads = std::stoi(value);
+        if (arg == "--seconds") stress_options.seconds = std::stod(value);
+        if (arg == "--cs-us") stress_options.cs_us = std::stoi(value);
+      } catch (const std::exception&) {
+        return Usage(std::string(arg) + " '" + value + "' is not a number");
+      }
     } else {
       return Usage("unknown argument '" + std::string(arg) + "'");
     }
@@ -133,6 +153,13 @@ int main(int argc, char** argv) {
   if (seed) SeedStale(*entry, seeding);
   // A vanished reader must give EPIPE on write, not kill us silently.
   signal(SIGPIPE, SIG_IGN);
+  if (stress) {
+    if (stress_options.threads < 1 || stress_options.threads > 1024 ||
+        !(stress_options.seconds > 0) || stress_options.cs_us < 0) {
+      return Usage("--threads must be 1..1024, --seconds > 0, --cs-us >= 0");
+    }
+    return lockstress::RunStress(*entry, stress_options, std::cout, std::cerr);
+  }
   // Lives until exit: lock objects made by the server point at it.
   std::unique_ptr<lockstress::FaultOs> fault_os;
   if (!faults.empty()) {

@@ -21,6 +21,11 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+std::string EntryName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 Status LockPathError(ErrorKind kind, std::string_view syscall,
                      const std::string& path, int err) {
   std::string why;

@@ -43,6 +43,9 @@ Status LockPathError(ErrorKind kind, std::string_view syscall,
 
 // The directory part of a path ("." for a bare name).
 std::string DirectoryOf(const std::string& path);
+// The last component of `path` ("a.lock" for "/x/a.lock"), as inotify(7)
+// names the entry in events on its directory.
+std::string EntryName(const std::string& path);
 
 // This host's name (through os, so hosts can be simulated).
 std::string HostName(Os& os);

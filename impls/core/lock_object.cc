@@ -93,8 +93,12 @@ Status LockObject::WaitAndAcquire(LockMode mode, Timeout timeout) {
 
 Status LockObject::PollUntil(LockMode mode, Timeout timeout,
                              const Deadline& deadline) {
-  // The watch exists before the first try, so no release is missed.
-  ChangeWaiter waiter(mechanism_->WatchDirectory(), max_poll_interval_);
+  // A first try without a watch: an uncontended acquire never pays for
+  // one. Before any wait the watch exists and the lock is tried again, so
+  // no release between a failed try and the wait is missed. An object that
+  // has waited before keeps its watch and needs no second try.
+  bool watching = waiter_ != nullptr;
+  if (watching) waiter_->Restart();
   for (;;) {
     StatusOr<TryResult> r = mechanism_->TryAcquire(mode);
     if (!r.ok()) return r.status();
@@ -104,7 +108,17 @@ Status LockObject::PollUntil(LockMode mode, Timeout timeout,
           ErrorKind::kLockTimeout, lock_path_,
           "still held by another owner after " + timeout.ToString() + " s");
     }
-    waiter.Wait(deadline);
+    if (!watching) {
+      if (waiter_ == nullptr) {
+        waiter_ = std::make_unique<ChangeWaiter>(mechanism_->WatchDirectory(),
+                                                 max_poll_interval_,
+                                                 mechanism_->WatchName());
+      }
+      waiter_->Restart();
+      watching = true;
+      continue;
+    }
+    waiter_->Wait(deadline);
   }
 }
 

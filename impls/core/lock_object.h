@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "impls/core/change_waiter.h"
 #include "impls/core/mechanism.h"
 #include "lockstress/lock.h"
 
@@ -43,6 +44,9 @@ class LockObject final : public Lock {
   const std::chrono::milliseconds max_poll_interval_;
   std::unique_ptr<Mechanism> mechanism_;
   int holds_ = 0;  // how many acquires this object has not yet released
+  // Made when this object first has to wait, kept for its lifetime (an
+  // inotify watch costs ~10 ms to tear down: change_waiter.h).
+  std::unique_ptr<ChangeWaiter> waiter_;
 };
 
 // The Mechanism-to-Lock glue each implementation's factory uses.

@@ -59,6 +59,9 @@ class Mechanism {
   // The directory whose changes may mean the lock was freed ("" for none):
   // polled waiters watch it with inotify to wake early.
   virtual std::string WatchDirectory() const { return {}; }
+  // The entry of WatchDirectory() whose changes may mean the lock was freed
+  // ("" for any entry): other entries' events do not wake the waiters.
+  virtual std::string WatchName() const { return {}; }
 
   // Called when the LockObject is destroyed while holding: best effort.
   virtual void ReleaseOnDestroy() { (void)Release(); }

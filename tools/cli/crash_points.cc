@@ -13,6 +13,7 @@
 #include "reports/environment.h"
 #include "tools/cli/results.h"
 #include "tools/cli/run_command.h"
+#include "tools/cli/run_dir.h"
 
 namespace lockstress::cli {
 namespace {
@@ -276,7 +277,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << impls.status().message() << "\n";
     return 2;
   }
-  StatusOr<std::string> run_dir = CreateRunDir(o);
+  StatusOr<std::string> run_dir = MakeRunDir(o.out);
   if (!run_dir.ok()) {
     err << "lockstress run: " << run_dir.status().ToString() << "\n";
     return 2;

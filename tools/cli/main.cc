@@ -9,6 +9,8 @@
 //             --recovery-bound MS (docs/checkers.md, CheckOptions)
 //   lockstress selfcheck [--dir DIR]
 //   lockstress report [--synthetic-ops N [--seed N]] RUN_DIR
+//   lockstress bench [--impl NAME,...] [--driver 'CMD']... [--dir DIR]
+//                    [--quick] [--out DIR] [--filter REGEX] [--repetitions N]
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <fmt/format.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 
 #include "harness/orchestrator/interrupt.h"
 #include "reports/report.h"
+#include "tools/cli/bench_command.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/crash_points.h"
@@ -36,12 +39,14 @@ std::string ScenariosDir() {
                         : std::string(LOCKSTRESS_SOURCE_DIR) + "/scenarios";
 }
 
-std::string WorkerPath() {
+std::string SiblingPath(const char* name) {
   std::error_code ec;
   std::filesystem::path self =
       std::filesystem::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / "lockstress-worker").string();
+  return (self.parent_path() / name).string();
 }
+
+std::string WorkerPath() { return SiblingPath("lockstress-worker"); }
 
 // The outside adapters: manifests in impls/external/ of the source tree
 // ($LOCKSTRESS_EXTERNAL overrides the directory); {bin} is where we are.
@@ -174,6 +179,24 @@ int main(int argc, char** argv) {
                          "RUN_DIR (new or empty), to measure the report");
   report->add_option("--seed", report_options.seed, "Of the synthetic run")
       ->needs(synthetic);
+  lockstress::cli::BenchOptions bench_options;
+  std::string bench_impls;
+  int repetitions = 0;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Benchmarks against the physical limit (docs/bench.md)");
+  bench->add_option("--impl", bench_impls, "NAME,... (default: all)");
+  bench->add_option("--driver", bench_options.drivers,
+                    "An outside driver command (repeatable)");
+  bench->add_option("--dir", bench_options.dir,
+                    "Also benchmark on this directory's filesystem");
+  bench->add_flag("--quick", bench_options.quick,
+                  "A smoke run (one filesystem, few short rows)");
+  bench->add_option("--out", bench_options.out,
+                    "Run directory (default: ./lockstress-runs/<timestamp>)");
+  bench->add_option("--filter", bench_options.filter,
+                    "Only rows matching this regex (Google Benchmark)");
+  CLI::Option* repetitions_opt = bench->add_option(
+      "--repetitions", repetitions, "Repeat every row N times (spread)");
 
   try {
     app.parse(argc, argv);
@@ -193,6 +216,16 @@ int main(int argc, char** argv) {
   if (*report) {
     report_options.argv.assign(argv, argv + argc);
     return lockstress::report::RunReport(report_options, std::cout, std::cerr);
+  }
+  if (*bench) {
+    std::stringstream names(bench_impls);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (!name.empty() && name != "all") bench_options.impls.push_back(name);
+    }
+    if (*repetitions_opt) bench_options.repetitions = repetitions;
+    bench_options.bench_binary = SiblingPath("lockstress-bench");
+    return lockstress::cli::RunBench(bench_options, interrupt, std::cout,
+                                     std::cerr);
   }
   if (*run) {
     std::stringstream names(impl_list);

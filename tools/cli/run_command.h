@@ -53,8 +53,6 @@ struct RunOptions {
   std::vector<std::string> argv;
 };
 
-// The run directory: --out, or ./lockstress-runs/<time> (and `latest`).
-StatusOr<std::string> CreateRunDir(const RunOptions& options);
 // "conformance/basic" -> "conformance_basic": one path component.
 std::string FlatName(std::string name);
 
