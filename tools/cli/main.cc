@@ -7,6 +7,8 @@
 // TOLERANCES: --timeout-late MS --nonblocking-prompt MS --starvation-bound MS
 //             --recovery-bound MS (docs/checkers.md, CheckOptions)
 //   lockstress selfcheck [--dir DIR]
+//   lockstress probe-fs PATH [PATH2 ...] [--out DIR] [--step-bound S]
+//                  [--visibility-bound S]   (tools/probe_fs/)
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <fmt/format.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "tools/cli/list_command.h"
 #include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
+#include "tools/probe_fs/probe_fs_command.h"
 
 namespace {
 
@@ -145,6 +148,23 @@ int main(int argc, char** argv) {
       "selfcheck", "Quick smoke test of every built-in implementation");
   selfcheck->add_option("--dir", selfcheck_dir, "Directory to lock in");
 
+  lockstress::probe_fs::ProbeFsOptions probe_options;
+  int step_bound = 15, visibility_bound = 30;
+  CLI::App* probe_fs = app.add_subcommand(
+      "probe-fs", "What a directory (seen through one or more clients) really "
+                  "does for file locks");
+  probe_fs->add_option("PATH", probe_options.paths,
+                       "The directory; further paths: the same directory "
+                       "through other clients")
+      ->required();
+  probe_fs->add_option("--out", probe_options.out, "Run directory");
+  probe_fs->add_option("--step-bound", step_bound, "S one probe step may take")
+      ->check(CLI::Range(1, 600));
+  probe_fs
+      ->add_option("--visibility-bound", visibility_bound,
+                   "S a change may take to be seen through another client")
+      ->check(CLI::Range(1, 600));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -160,6 +180,12 @@ int main(int argc, char** argv) {
                                      std::cout, std::cerr);
   }
   if (*selfcheck) return SelfCheck(selfcheck_dir);
+  if (*probe_fs) {
+    probe_options.bounds.step = std::chrono::seconds(step_bound);
+    probe_options.bounds.visibility = std::chrono::seconds(visibility_bound);
+    return lockstress::probe_fs::RunProbeFs(probe_options, std::cout,
+                                            std::cerr);
+  }
   if (*run) {
     std::stringstream names(impl_list);
     for (std::string name; std::getline(names, name, ',');) {

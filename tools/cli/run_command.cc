@@ -19,6 +19,7 @@
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
+#include "tools/cli/run_dir.h"
 
 namespace lockstress::cli {
 namespace {
@@ -111,31 +112,6 @@ Status Probe(Target& t, const std::string& log_dir) {
   return Status::Ok();
 }
 
-StatusOr<std::string> MakeRunDir(const RunOptions& o) {
-  std::error_code ec;
-  if (!o.out.empty()) {
-    fs::create_directories(o.out, ec);
-    if (ec) return Status(ErrorKind::kError, o.out, ec.message());
-    return fs::absolute(o.out).string();
-  }
-  fs::path base = "lockstress-runs";
-  fs::create_directories(base, ec);
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  fs::path run = base / stamp;
-  for (int i = 2; fs::exists(run); ++i)
-    run = base / fmt::format("{}-{}", stamp, i);
-  fs::create_directories(run, ec);
-  if (ec) return Status(ErrorKind::kError, run.string(), ec.message());
-  // `latest` is replaced atomically: a new link renamed over the old one.
-  fs::path tmp = base / ".latest.tmp";
-  fs::remove(tmp, ec);
-  fs::create_directory_symlink(run.filename(), tmp, ec);
-  if (!ec) fs::rename(tmp, base / "latest", ec);
-  return fs::absolute(run).string();
-}
-
 StatusOr<std::vector<Scenario>> Scenarios(const RunOptions& o) {
   if (o.scenario_files.empty()) return LoadSuite(o.scenarios_dir, o.suite);
   std::vector<Scenario> out;
@@ -169,7 +145,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << targets.status().message() << "\n";
     return 2;
   }
-  StatusOr<std::string> run_dir = MakeRunDir(o);
+  StatusOr<std::string> run_dir = MakeRunDir(o.out);
   if (!run_dir.ok()) {
     err << "lockstress run: " << run_dir.status().ToString() << "\n";
     return 2;
