@@ -94,7 +94,7 @@ class HandleClient {
         start_(start) {}
 
   void Run(const std::vector<PlannedOp>& ops) {
-    std::string lock_path = spec_.test_dir + "/lock";
+    std::string lock_path = spec_.netfs.DirOf(worker_, spec_.test_dir) + "/lock";
     if (!Send({.verb = Verb::kOpen, .handle = name_, .path = lock_path},
               lock_path, spec_.request_margin)) {
       return;
@@ -144,7 +144,8 @@ class HandleClient {
       if (holds_++ == 0) slot_.holding++;
       if (verb == Verb::kAcquire && holds_ == 1) {
         Event w{.worker = worker_, .handle = name_, .pid = slot_.conn->pid()};
-        BumpWitness(spec_.test_dir + "/witness", &w);
+        BumpWitness(spec_.netfs.DirOf(worker_, spec_.test_dir) + "/witness",
+                    &w);
         state_.Record(std::move(w));
       }
     }
@@ -271,14 +272,15 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
                     .scenario = spec.scenario,
                     .seed = spec.seed,
                     .workers = static_cast<int>(spec.schedule.workers.size()),
-                    .witness = spec.test_dir + "/witness"};
+                    .witness = spec.netfs.DirOf(0, spec.test_dir) + "/witness"};
   if (Status s = CreateWitness(history.header.witness); !s.ok()) return s;
   // Start every worker and read every greeting: the start barrier.
   std::vector<std::unique_ptr<WorkerSlot>> slots;
   for (std::size_t w = 0; w < spec.schedule.workers.size(); ++w) {
     auto slot = std::make_unique<WorkerSlot>();
     StatusOr<std::unique_ptr<WorkerConnection>> conn = WorkerConnection::Start(
-        spec.driver_argv, fmt::format("{}/worker-{}.log", spec.log_dir, w),
+        spec.netfs.WorkerArgv(static_cast<int>(w), spec.driver_argv),
+        fmt::format("{}/worker-{}.log", spec.log_dir, w),
         fmt::format("worker {} ({})", w, spec.impl), spec.greeting_timeout);
     if (!conn.ok()) return conn.status();
     slot->conn = std::move(*conn);
@@ -311,6 +313,17 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
     }
   }
   std::thread nemesis([&] { PlayNemesis(spec, state, slots, start); });
+  std::thread cuts([&] {
+    NemesisChooser chooser(spec.seed + 1);
+    PlayNetCuts(
+        spec.netfs, start,
+        [&](const NetCut& c, std::size_t i) {
+          NemesisAction a{.target = c.target, .worker = c.worker};
+          return PickTarget(a, i, chooser, slots, state);
+        },
+        [&](Clock::time_point t) { return state.SleepUntil(t); },
+        [&](Event e) { state.Record(std::move(e)); });
+  });
   // Watch for the end of the clients or an interruption.
   while (running > 0) {
     if (interrupted != nullptr && *interrupted) {
@@ -323,6 +336,7 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
   for (std::thread& t : clients) t.join();
   state.Stop();
   nemesis.join();
+  cuts.join();
   for (auto& s : slots) s->conn->Quit(Clock::now() + std::chrono::seconds(5));
   for (auto& s : slots) {
     if (std::optional<std::string> bad = s->conn->protocol_error()) {

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/orchestrator/netfs_run.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/history.h"
 
@@ -45,6 +46,9 @@ struct RunSpec {
   std::chrono::milliseconds request_margin{5000};
   // Called for every event as it is recorded (progress); may be empty.
   std::function<void(const Event&)> on_event;
+  // Over a network filesystem: per-worker directories and network cuts
+  // (harness/orchestrator/netfs_run.h); inactive by default.
+  NetfsRunSpec netfs;
 };
 
 // Set-up and protocol errors (a driver that does not greet, greets wrongly

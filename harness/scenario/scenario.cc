@@ -1,5 +1,7 @@
 #include "harness/scenario/scenario.h"
 
+#include "harness/scenario/netfs_scenario.h"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -247,7 +249,7 @@ void LoadExpect(const toml::table& e, Scenario& s) {
 
 void Load(const toml::table& root, Scenario& s) {
   OnlyKeys(root, {"name", "description", "requires", "properties", "topology",
-                  "timing", "mix", "step", "nemesis", "expect"});
+                  "timing", "mix", "step", "nemesis", "expect", "netfs"});
   s.name = s.suite + "/" + Value<std::string>(root, "name").value_or(s.name);
   s.description = Value<std::string>(root, "description").value_or("");
   if (s.description.empty()) throw Bad{1, "description is required"};
@@ -279,6 +281,7 @@ void Load(const toml::table& root, Scenario& s) {
   if (const toml::table* m = Table(root, "mix")) LoadMix(*m, s);
   LoadSteps(root, s);
   LoadNemesis(root, s);
+  if (auto e = LoadNetfsTable(root, s.processes, &s.netfs)) throw Bad{e->line, e->message};
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
   if (s.steps.empty() && !s.mix)
     throw Bad{1, "a scenario needs [[step]]s or a [mix]"};

@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
       run->add_option("--duration", duration, "Seconds, for stress scenarios")
           ->check(CLI::PositiveNumber);
   run->add_option("--junit", run_options.junit, "Also write JUnit XML here");
+  run->add_option("--netfs", run_options.netfs,
+                  "Run in this running test bed (gluster, sshfs, smb; "
+                  "tools/netfs/testbed), workers spread over its clients");
   ToleranceOptions run_tolerances;
   run_tolerances.AddTo(run);
 
@@ -202,6 +205,11 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
+    const char* testbed = getenv("LOCKSTRESS_TESTBED");
+    run_options.testbed =
+        testbed != nullptr
+            ? testbed
+            : std::string(LOCKSTRESS_SOURCE_DIR) + "/tools/netfs/testbed";
     return lockstress::cli::RunRun(run_options, interrupt, std::cout,
                                    std::cerr);
   }

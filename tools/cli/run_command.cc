@@ -19,6 +19,7 @@
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
 #include "tools/cli/results.h"
+#include "tools/cli/netfs_bed.h"
 #include "tools/cli/run_dir.h"
 
 namespace lockstress::cli {
@@ -157,6 +158,15 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return 2;
   }
   fs::create_directories(*run_dir + "/logs");
+  std::optional<NetfsBed> bed;
+  if (!o.netfs.empty()) {
+    StatusOr<NetfsBed> opened = OpenNetfsBed(o.testbed, o.netfs);
+    if (!opened.ok()) {
+      err << "lockstress run: " << opened.status().ToString() << "\n";
+      return 2;
+    }
+    bed = std::move(*opened);
+  }
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
   results.options = o.check_options;
@@ -200,9 +210,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       if (t.stale_bound.count() > 0)
         c["stale_bound_ms"] = t.stale_bound.count();
       std::string missing = Missing(sc.required, t.features);
-      if (!missing.empty()) {
+      std::string netfs_skip = bed ? NetfsSkipReason(*bed, sc) : "";
+      if (!missing.empty() || !netfs_skip.empty()) {
         std::string why =
-            "requires " + missing + ", which " + t.label + " does not declare";
+            !netfs_skip.empty() ? netfs_skip
+                                : "requires " + missing + ", which " +
+                                      t.label + " does not declare";
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
               {t.label, sc.name, p, "skip", why, t.negative_control});
@@ -213,8 +226,18 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           out << fmt::format("{} {}: skip ({})\n", t.label, sc.name, why);
         continue;
       }
+      std::optional<NetfsCase> netfs_case;
+      if (bed) {
+        StatusOr<NetfsCase> made = MakeNetfsCase(*bed, sc);
+        if (!made.ok()) {
+          err << "lockstress run: " << made.status().ToString() << "\n";
+          return 2;
+        }
+        netfs_case = std::move(*made);
+      }
       StatusOr<std::unique_ptr<ScratchDir>> scratch =
-          ScratchDir::Create(scratch_parent, "lockstress-");
+          netfs_case ? std::move(netfs_case->scratch)
+                     : ScratchDir::Create(scratch_parent, "lockstress-");
       if (!scratch.ok()) {
         err << "lockstress run: " << scratch.status().ToString() << "\n";
         return 2;
@@ -231,6 +254,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                    .schedule = Generate(sc, results.seed, t.features, duration),
                    .test_dir = (*scratch)->path(),
                    .log_dir = logs};
+      if (netfs_case) spec.netfs = netfs_case->spec;
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,
@@ -296,6 +320,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
   if (wrote.ok())
     wrote =
         WriteFileAtomically(*run_dir + "/results.json", ResultsToJson(results));
+  if (wrote.ok() && bed)
+    wrote = AddNetfsSection(*run_dir + "/results.json", bed->name, results);
   if (wrote.ok() && !o.junit.empty())
     wrote = WriteFileAtomically(o.junit, ResultsToJunit(results));
   if (!wrote.ok()) {

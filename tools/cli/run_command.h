@@ -41,6 +41,10 @@ struct RunOptions {
   // The checkers' tolerances (--timeout-late ...); each built-in is judged
   // with recovery_bound at least its declared stale_bound.
   CheckOptions check_options;
+  // --netfs BED: run in that running network-filesystem test bed, workers
+  // spread over its clients (tools/cli/netfs_bed.h); testbed: its script.
+  std::string netfs;
+  std::string testbed;
 };
 
 int RunRun(const RunOptions& options, const InterruptWatcher& interrupt,
