@@ -69,7 +69,7 @@ StatusOr<NetfsBed> OpenNetfsBed(const std::string& testbed,
     // No --pid: nsenter then execs the worker itself (no fork), so the
     // orchestrator's pid is the worker's and the nemesis can kill it.
     bed.base.worker_prefix.push_back(
-        {"nsenter", "--target", anchor->front(), "--net", "--uts", "--"});
+        {"/usr/bin/nsenter", "--target", anchor->front(), "--net", "--uts", "--"});
   }
   return bed;
 }

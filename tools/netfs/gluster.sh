@@ -50,7 +50,11 @@ VOL
   fi
   gluster_cli volume start lockstress >&2 || return 1
   opts=()
-  [ "$cache" = off ] && opts=(--attribute-timeout=0 --entry-timeout=0 --negative-timeout=0)
+  # Cache off: no kernel attribute/entry caches and no page cache
+  # (direct I/O): file data written through one client is read back
+  # through another at once (the witness counter depends on it).
+  [ "$cache" = off ] && opts=(--attribute-timeout=0 --entry-timeout=0
+    --negative-timeout=0 --direct-io-mode=enable)
   for i in $(seq 1 "$clients"); do
     mp="$dir/mnt/c$i"; mkdir -p "$mp"
     host_cmd 30 gluster "$i" glusterfs \

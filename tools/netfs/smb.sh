@@ -52,7 +52,7 @@ log_file "$dir/logs/smbnetfs$i.log"
 CONF
     [ "$cache" = off ] && echo 'neg_cache_timeout 1' >>"$home/.smb/smbnetfs.conf"
     opts="allow_other"
-    [ "$cache" = off ] && opts+=",attr_timeout=0,entry_timeout=0,negative_timeout=0"
+    [ "$cache" = off ] && opts+=",attr_timeout=0,entry_timeout=0,negative_timeout=0,direct_io"
     HOME="$home" host_cmd 30 smb "$i" smbnetfs "$mp" -o "$opts" \
       </dev/null >>"$dir/logs/client$i.log" 2>&1 || return 1
     wait_until 20 "client $i's mount" mounted_fs "$mp" fuse.smbnetfs || return 1

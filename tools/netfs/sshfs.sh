@@ -40,7 +40,7 @@ CONF
   opts+=",UserKnownHostsFile=/dev/null,ServerAliveInterval=5"
   opts+=",ServerAliveCountMax=3,ConnectTimeout=10,allow_other"
   [ "$cache" = off ] &&
-    opts+=",dir_cache=no,entry_timeout=0,attr_timeout=0,negative_timeout=0"
+    opts+=",dir_cache=no,entry_timeout=0,attr_timeout=0,negative_timeout=0,direct_io"
   for i in $(seq 1 "$clients"); do
     mp="$dir/mnt/c$i"; mkdir -p "$mp"
     host_cmd 30 sshfs "$i" sshfs -F /dev/null -o "$opts" \
