@@ -41,8 +41,7 @@ std::vector<std::string> ForClient(const std::vector<std::string>& argv,
   std::vector<std::string> out;
   for (std::string a : argv) {
     size_t at = a.find("{client}");
-    if (at != std::string::npos)
-      a.replace(at, 8, std::to_string(client + 1));
+    if (at != std::string::npos) a.replace(at, 8, std::to_string(client + 1));
     out.push_back(a);
   }
   return out;
@@ -52,7 +51,8 @@ std::string RunBounded(const std::vector<std::string>& argv,
                        std::chrono::seconds bound) {
   if (argv.empty()) return "no command";
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

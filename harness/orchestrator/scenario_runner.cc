@@ -94,7 +94,8 @@ class HandleClient {
         start_(start) {}
 
   void Run(const std::vector<PlannedOp>& ops) {
-    std::string lock_path = spec_.netfs.DirOf(worker_, spec_.test_dir) + "/lock";
+    std::string lock_path =
+        spec_.netfs.DirOf(worker_, spec_.test_dir) + "/lock";
     if (!Send({.verb = Verb::kOpen, .handle = name_, .path = lock_path},
               lock_path, spec_.request_margin)) {
       return;

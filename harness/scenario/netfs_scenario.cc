@@ -37,7 +37,8 @@ std::int64_t Int(const toml::table& t, std::string_view key, std::int64_t dflt,
 }
 
 std::string Word(const toml::table& t, std::string_view key,
-                 const std::string& dflt, const std::set<std::string>& allowed) {
+                 const std::string& dflt,
+                 const std::set<std::string>& allowed) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return dflt;
   std::optional<std::string> v = n->value_exact<std::string>();

@@ -44,8 +44,7 @@ struct NetCut {
 struct NetfsScenario {
   int clients = 0;  // 0: no [netfs] table
   std::vector<NetCut> cuts;
-  friend bool operator==(const NetfsScenario&, const NetfsScenario&) =
-      default;
+  friend bool operator==(const NetfsScenario&, const NetfsScenario&) = default;
 };
 
 struct NetfsTableError {

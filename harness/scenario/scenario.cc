@@ -1,12 +1,12 @@
 #include "harness/scenario/scenario.h"
 
-#include "harness/scenario/netfs_scenario.h"
-
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
+
+#include "harness/scenario/netfs_scenario.h"
 
 namespace lockstress {
 namespace {
@@ -281,7 +281,8 @@ void Load(const toml::table& root, Scenario& s) {
   if (const toml::table* m = Table(root, "mix")) LoadMix(*m, s);
   LoadSteps(root, s);
   LoadNemesis(root, s);
-  if (auto e = LoadNetfsTable(root, s.processes, &s.netfs)) throw Bad{e->line, e->message};
+  if (auto e = LoadNetfsTable(root, s.processes, &s.netfs))
+    throw Bad{e->line, e->message};
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
   if (s.steps.empty() && !s.mix)
     throw Bad{1, "a scenario needs [[step]]s or a [mix]"};

@@ -154,11 +154,13 @@ int main(int argc, char** argv) {
   lockstress::probe_fs::ProbeFsOptions probe_options;
   int step_bound = 15, visibility_bound = 30;
   CLI::App* probe_fs = app.add_subcommand(
-      "probe-fs", "What a directory (seen through one or more clients) really "
-                  "does for file locks");
-  probe_fs->add_option("PATH", probe_options.paths,
-                       "The directory; further paths: the same directory "
-                       "through other clients")
+      "probe-fs",
+      "What a directory (seen through one or more clients) really "
+      "does for file locks");
+  probe_fs
+      ->add_option("PATH", probe_options.paths,
+                   "The directory; further paths: the same directory "
+                   "through other clients")
       ->required();
   probe_fs->add_option("--out", probe_options.out, "Run directory");
   probe_fs->add_option("--step-bound", step_bound, "S one probe step may take")

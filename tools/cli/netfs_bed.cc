@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -51,7 +51,8 @@ StatusOr<NetfsBed> OpenNetfsBed(const std::string& testbed,
   if (name != "gluster" && name != "sshfs" && name != "smb")
     return Status(ErrorKind::kError, name,
                   "--netfs must be gluster, sshfs or smb");
-  StatusOr<std::vector<std::string>> roots = AskTestbed(testbed, "paths " + name);
+  StatusOr<std::vector<std::string>> roots =
+      AskTestbed(testbed, "paths " + name);
   if (!roots.ok()) return roots.status();
   if (roots->empty())
     return Status(ErrorKind::kError, name, "the test bed has no clients");
@@ -60,16 +61,16 @@ StatusOr<NetfsBed> OpenNetfsBed(const std::string& testbed,
   bed.base.cut_link_argv = {testbed, "cut", name, "{client}", "--link"};
   bed.base.heal_argv = {testbed, "heal", name, "{client}"};
   for (size_t c = 0; c < roots->size(); ++c) {
-    StatusOr<std::vector<std::string>> anchor = AskTestbed(
-        testbed, fmt::format("anchor {} {}", name, c + 1));
+    StatusOr<std::vector<std::string>> anchor =
+        AskTestbed(testbed, fmt::format("anchor {} {}", name, c + 1));
     if (!anchor.ok() || anchor->size() != 1) {
       bed.base.worker_prefix.push_back({});
       continue;
     }
     // No --pid: nsenter then execs the worker itself (no fork), so the
     // orchestrator's pid is the worker's and the nemesis can kill it.
-    bed.base.worker_prefix.push_back(
-        {"/usr/bin/nsenter", "--target", anchor->front(), "--net", "--uts", "--"});
+    bed.base.worker_prefix.push_back({"/usr/bin/nsenter", "--target",
+                                      anchor->front(), "--net", "--uts", "--"});
   }
   return bed;
 }
@@ -131,10 +132,11 @@ Status AddNetfsSection(const std::string& results_json, const std::string& bed,
       {{"id", "netfs"},
        {"title", "Mutual exclusion per network filesystem"},
        {"kind", "table"},
-       {"note", "Workers spread over the clients of one export "
-                "(tools/netfs/testbed); pass: no case broke mutual "
-                "exclusion (the witness counter on the export and the "
-                "history's intervals); fail: some case did."},
+       {"note",
+        "Workers spread over the clients of one export "
+        "(tools/netfs/testbed); pass: no case broke mutual "
+        "exclusion (the witness counter on the export and the "
+        "history's intervals); fail: some case did."},
        {"columns", {"impl", bed}},
        {"rows", rows}});
   return WriteFileAtomically(results_json, j.dump(2) + "\n");

@@ -24,9 +24,9 @@
 namespace lockstress::cli {
 
 struct NetfsBed {
-  std::string name;                     // gluster, sshfs, smb
-  std::vector<std::string> roots;       // the export through each client
-  NetfsRunSpec base;                    // commands and worker prefixes
+  std::string name;                // gluster, sshfs, smb
+  std::vector<std::string> roots;  // the export through each client
+  NetfsRunSpec base;               // commands and worker prefixes
 };
 
 // Asks the testbed script (path `testbed`) about the running bed `name`.

@@ -18,8 +18,8 @@
 #include "lockstress/registry.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
-#include "tools/cli/results.h"
 #include "tools/cli/netfs_bed.h"
+#include "tools/cli/results.h"
 #include "tools/cli/run_dir.h"
 
 namespace lockstress::cli {
@@ -212,10 +212,10 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       std::string missing = Missing(sc.required, t.features);
       std::string netfs_skip = bed ? NetfsSkipReason(*bed, sc) : "";
       if (!missing.empty() || !netfs_skip.empty()) {
-        std::string why =
-            !netfs_skip.empty() ? netfs_skip
-                                : "requires " + missing + ", which " +
-                                      t.label + " does not declare";
+        std::string why = !netfs_skip.empty()
+                              ? netfs_skip
+                              : "requires " + missing + ", which " + t.label +
+                                    " does not declare";
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
               {t.label, sc.name, p, "skip", why, t.negative_control});

@@ -16,7 +16,7 @@ gluster_cli() {
 }
 
 gluster_start() {
-  local clients=$1 cache=$2 ping=$3 dir srv i mp opts
+  local clients=$1 cache=$2 ping=$3 server_timeout=${4:-} dir srv i mp opts
   dir=$(state_dir gluster); srv=$(server_ns gluster)
   mkdir -p "$dir/srv/glusterd" "$dir/srv/run" "$dir/srv/brick" "$dir/logs"
   cat >"$dir/srv/glusterd.vol" <<VOL
@@ -38,6 +38,16 @@ VOL
   gluster_cli volume create lockstress "$(server_addr gluster):$dir/srv/brick" force >&2 || return 1
   if [ -n "$ping" ]; then
     gluster_cli volume set lockstress network.ping-timeout "$ping" >&2 || return 1
+  fi
+  if [ -n "$server_timeout" ]; then
+    # How long the brick keeps a silent client's locks: TCP user timeout
+    # and keepalive on the server side (measured: network.ping-timeout,
+    # a client-side setting, does not change when the other client gets
+    # the lock — about 42 s either way).
+    gluster_cli volume set lockstress server.tcp-user-timeout "$server_timeout" >&2 &&
+    gluster_cli volume set lockstress server.keepalive-time 1 >&2 &&
+    gluster_cli volume set lockstress server.keepalive-interval 1 >&2 &&
+    gluster_cli volume set lockstress server.keepalive-count "$server_timeout" >&2 || return 1
   fi
   if [ "$cache" = off ]; then
     local o

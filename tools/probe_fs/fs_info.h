@@ -14,7 +14,7 @@
 namespace lockstress::probe_fs {
 
 struct FsInfo {
-  std::string path;        // the real path
+  std::string path;         // the real path
   std::string statfs_type;  // "ext4/ext3/ext2", "tmpfs", "fuse", "0x1234"
   std::string mount_point;
   std::string fs_type;  // mountinfo's type, e.g. "fuse.glusterfs"

@@ -52,7 +52,8 @@ std::string WhyNot() {
   if (Shell("unshare --net true", 10).code != 0)
     return "cannot create network namespaces here";
   Ran check = Shell(kSource + "/tools/bootstrap --check --netfs", 30);
-  if (check.code != 0) return "packages missing (tools/bootstrap --netfs): " + check.out;
+  if (check.code != 0)
+    return "packages missing (tools/bootstrap --netfs): " + check.out;
   return "";
 }
 
@@ -82,7 +83,8 @@ class Bed {
 class TempDir {
  public:
   TempDir() {
-    std::string t = fs::current_path().string() + "/lockstress-netfs-test-XXXXXX";
+    std::string t =
+        fs::current_path().string() + "/lockstress-netfs-test-XXXXXX";
     path_ = mkdtemp(t.data()) != nullptr ? t : "";
   }
   ~TempDir() {
@@ -103,8 +105,8 @@ nlohmann::json ReadJson(const std::string& path) {
 std::map<std::string, std::string> ProbeVerdicts(const Bed& bed,
                                                  const std::string& out) {
   Ran r = Shell(kLockstress + " probe-fs " + bed.paths()[0] + " " +
-                  bed.paths()[1] + " --out " + out,
-              180);
+                    bed.paths()[1] + " --out " + out,
+                180);
   EXPECT_EQ(r.code, 0) << r.out;
   std::map<std::string, std::string> v;
   nlohmann::json j = ReadJson(out + "/results.json");
@@ -126,7 +128,8 @@ TEST_F(NetfsBeds, GlusterLocksAreCoherentAcrossClients) {
   Bed bed("gluster", "--cache off");
   ASSERT_TRUE(bed.started()) << bed.log();
   TempDir out;
-  std::map<std::string, std::string> v = ProbeVerdicts(bed, out.path() + "/run");
+  std::map<std::string, std::string> v =
+      ProbeVerdicts(bed, out.path() + "/run");
   for (const char* impl : {"flock", "posix", "ofd", "rw", "zc", "locket",
                            "link", "mkdir", "pidfile"})
     EXPECT_EQ(v[impl], "safe") << impl;
@@ -137,8 +140,10 @@ TEST_F(NetfsBeds, SshfsLocksAreSilentlyLocal) {
   Bed bed("sshfs", "--cache off");
   ASSERT_TRUE(bed.started()) << bed.log();
   TempDir out;
-  std::map<std::string, std::string> v = ProbeVerdicts(bed, out.path() + "/run");
-  for (const char* impl : {"flock", "posix", "ofd", "rw", "zc", "locket", "sqlite"})
+  std::map<std::string, std::string> v =
+      ProbeVerdicts(bed, out.path() + "/run");
+  for (const char* impl :
+       {"flock", "posix", "ofd", "rw", "zc", "locket", "sqlite"})
     EXPECT_EQ(v[impl], "local") << impl;
   EXPECT_EQ(v["link"], "unsafe");  // st_nlink is always 1
   EXPECT_EQ(v["mkdir"], "safe");
@@ -149,7 +154,8 @@ TEST_F(NetfsBeds, SmbLocksAreSilentlyLocalAndLinkIsRefused) {
   Bed bed("smb", "--cache off");
   ASSERT_TRUE(bed.started()) << bed.log();
   TempDir out;
-  std::map<std::string, std::string> v = ProbeVerdicts(bed, out.path() + "/run");
+  std::map<std::string, std::string> v =
+      ProbeVerdicts(bed, out.path() + "/run");
   for (const char* impl : {"flock", "posix", "ofd", "rw", "zc", "locket"})
     EXPECT_EQ(v[impl], "local") << impl;
   EXPECT_EQ(v["link"], "error");  // smbnetfs: link() is EPERM
@@ -157,17 +163,18 @@ TEST_F(NetfsBeds, SmbLocksAreSilentlyLocalAndLinkIsRefused) {
   EXPECT_EQ(v["pidfile"], "safe");
 }
 
-// The GlusterFS split, quick form: ping-timeout 3 s, the holder's client
-// cut for 10 s; the waiter on the other client gets the lock while the
+// The GlusterFS split, quick form: the brick drops a silent client after
+// 3 s (--server-timeout 3: server.tcp-user-timeout and keepalive); the holder's
+// client cut for 10 s; the waiter on the other client gets the lock while the
 // holder still holds it.
 TEST_F(NetfsBeds, GlusterPartitionBreaksMutualExclusion) {
-  Bed bed("gluster", "--cache off --ping-timeout 3");
+  Bed bed("gluster", "--cache off --ping-timeout 3 --server-timeout 3");
   ASSERT_TRUE(bed.started()) << bed.log();
   TempDir out;
   Ran r = Shell(kLockstress + " run --netfs gluster --impl posix --scenario " +
-                  kSource + "/scenarios/netfs/partition_quick.toml --out " +
-                  out.path() + "/run",
-              180);
+                    kSource + "/scenarios/netfs/partition_quick.toml --out " +
+                    out.path() + "/run",
+                180);
   EXPECT_EQ(r.code, 1) << r.out;
   nlohmann::json j = ReadJson(out.path() + "/run/results.json");
   ASSERT_FALSE(j.is_discarded()) << r.out;
@@ -178,8 +185,8 @@ TEST_F(NetfsBeds, GlusterPartitionBreaksMutualExclusion) {
   EXPECT_TRUE(failed) << r.out;
   // The cut and the heal are in the history.
   Ran grep = Shell("grep -c '\"op\":\"heal\"' " + out.path() +
-                     "/run/histories/posix/netfs_partition_quick.jsonl",
-                 10);
+                       "/run/histories/posix/netfs_partition_quick.jsonl",
+                   10);
   EXPECT_EQ(grep.out.substr(0, 1), "1") << grep.out;
 }
 

@@ -33,9 +33,12 @@ StatusOr<FsInfo> Describe(const std::string& path, const ProbeBounds& b) {
 }
 
 nlohmann::json FsJson(const FsInfo& i) {
-  return {{"path", i.path},          {"statfs_type", i.statfs_type},
-          {"mount_point", i.mount_point}, {"fs_type", i.fs_type},
-          {"source", i.source},      {"mount_options", i.mount_options}};
+  return {{"path", i.path},
+          {"statfs_type", i.statfs_type},
+          {"mount_point", i.mount_point},
+          {"fs_type", i.fs_type},
+          {"source", i.source},
+          {"mount_options", i.mount_options}};
 }
 
 }  // namespace
@@ -92,9 +95,9 @@ int RunProbeFs(const ProbeFsOptions& o, std::ostream& out, std::ostream& err) {
     err << "lockstress probe-fs: " << run_dir.status().ToString() << "\n";
     return 2;
   }
-  std::string fs_line = fmt::format("{} ({}), mount options {}",
-                                    infos[0].fs_type, infos[0].statfs_type,
-                                    infos[0].mount_options);
+  std::string fs_line =
+      fmt::format("{} ({}), mount options {}", infos[0].fs_type,
+                  infos[0].statfs_type, infos[0].mount_options);
   nlohmann::json verdict_rows = nlohmann::json::array();
   for (const ImplVerdict& v : verdicts)
     verdict_rows.push_back({v.impl, v.mechanism, v.verdict, v.evidence});
@@ -118,8 +121,8 @@ int RunProbeFs(const ProbeFsOptions& o, std::ostream& out, std::ostream& err) {
        {{{"id", "probe_fs"},
          {"title", "probe-fs verdicts: " + infos[0].path},
          {"kind", "table"},
-         {"note", fmt::format(
-                      "{} client path(s) of one directory on {}. safe: every "
+         {"note",
+          fmt::format("{} client path(s) of one directory on {}. safe: every "
                       "building block the implementation relies on works "
                       "across the clients; local: its lock is silently local "
                       "to one client; unsafe: not exclusive across clients, "

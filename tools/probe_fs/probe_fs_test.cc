@@ -94,14 +94,13 @@ TEST(ProbeFs, DescribesTheFilesystem) {
 // A local lock (each "client" a separate lock table) must come out "local",
 // never safe: the verdicts from a hand-made result set.
 TEST(ProbeFs, SilentlyLocalLockIsRed) {
-  std::vector<ProbeResult> rs = {
-      {"flock", "A->B", "local", "B took it"},
-      {"fcntl", "A->B", "coherent", ""},
-      {"ofd", "A->B", "local", ""},
-      {"o_excl", "A->B", "not_exclusive", ""},
-      {"mkdir", "A->B", "exclusive", ""},
-      {"link", "A->B", "exclusive", ""},
-      {"link_count", "A->B", "1", ""}};
+  std::vector<ProbeResult> rs = {{"flock", "A->B", "local", "B took it"},
+                                 {"fcntl", "A->B", "coherent", ""},
+                                 {"ofd", "A->B", "local", ""},
+                                 {"o_excl", "A->B", "not_exclusive", ""},
+                                 {"mkdir", "A->B", "exclusive", ""},
+                                 {"link", "A->B", "exclusive", ""},
+                                 {"link_count", "A->B", "1", ""}};
   std::map<std::string, std::string> v;
   for (const ImplVerdict& iv : JudgeImpls(rs)) v[iv.impl] = iv.verdict;
   EXPECT_EQ(v["flock"], "local");

@@ -87,8 +87,8 @@ std::string Show(const std::optional<std::string>& s) {
 // Runs a one-line step in a child (so a dead mount cannot hang probe-fs).
 std::string Step(const ProbeBounds& b, std::chrono::seconds extra,
                  const std::function<std::string()>& fn) {
-  std::optional<std::string> r = AskChild(
-      [&](ChildSide& side) { side.Say(fn()); }, b.step + extra);
+  std::optional<std::string> r =
+      AskChild([&](ChildSide& side) { side.Say(fn()); }, b.step + extra);
   return Show(r);
 }
 
@@ -135,8 +135,7 @@ ConflictOutcome Conflict(LockKind held, LockKind tried, const std::string& pa,
         if (fd < 0) return s.Say("error open: " + ErrnoName(errno));
         int e = SetLock(fd, tried, true);
         if (e == 0) SetLock(fd, tried, false);
-        s.Say(e == 0 ? "got"
-                     : (IsBusy(e) ? "busy " : "error ") + ErrnoName(e));
+        s.Say(e == 0 ? "got" : (IsBusy(e) ? "busy " : "error ") + ErrnoName(e));
         if (s.Hear() != "again") return;
         auto t0 = Clock::now();
         while (Clock::now() - t0 < bounds.visibility) {
@@ -181,7 +180,8 @@ ProbeResult ProbeLock(LockKind k, const std::string& a, const std::string& b,
     std::string c = CreateFile(pa);
     return c != "ok" ? c : WaitSeen(pb, true, bounds.visibility);
   });
-  if (made == "late" || made.rfind("error", 0) == 0 || made.rfind("no ", 0) == 0) {
+  if (made == "late" || made.rfind("error", 0) == 0 ||
+      made.rfind("no ", 0) == 0) {
     r.outcome = made.rfind("no ", 0) == 0 ? "hung" : "error";
     r.detail = "creating the probe file on A and seeing it on B: " + made;
   } else {
@@ -245,8 +245,7 @@ std::string ExclusiveCreate(const std::string& op, const std::string& path) {
     return mkdir(path.c_str(), 0755) == 0 ? "ok" : "err " + ErrnoName(errno);
   // link: lockfile.LinkLockFile's recipe, unique file then link(2).
   std::string unique = path + ".unique-" + std::to_string(getpid());
-  int fd =
-      open(unique.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+  int fd = open(unique.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0) return "err unique file: " + ErrnoName(errno);
   std::string out;
   if (link(unique.c_str(), path.c_str()) != 0) {
@@ -299,9 +298,11 @@ std::vector<ProbeResult> ProbeExclusive(const std::string& op,
   std::vector<ProbeResult> out{r};
   if (op == "link") {
     size_t at = ra.find("nlink=");
-    out.push_back({"link_count", "", at == std::string::npos ? "n/a" : ra.substr(at + 6),
+    out.push_back({"link_count", "",
+                   at == std::string::npos ? "n/a" : ra.substr(at + 6),
                    "st_nlink of the unique file after a successful link(2) "
-                   "(the link-count recipe needs 2): " + ra});
+                   "(the link-count recipe needs 2): " +
+                       ra});
   }
   Step(bounds, {}, [&] {
     return (op == "mkdir" ? rmdir(pa.c_str()) : unlink(pa.c_str())) == 0
@@ -315,11 +316,12 @@ std::string WriteAndRename(const std::string& tmp, const std::string& to,
                            const std::string& text) {
   int fd = open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0) return "err open: " + ErrnoName(errno);
-  bool wrote = write(fd, text.data(), text.size()) ==
-               static_cast<ssize_t>(text.size());
+  bool wrote =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   if (!wrote) return "err write";
-  if (rename(tmp.c_str(), to.c_str()) != 0) return "err rename: " + ErrnoName(errno);
+  if (rename(tmp.c_str(), to.c_str()) != 0)
+    return "err rename: " + ErrnoName(errno);
   return "ok";
 }
 
@@ -348,7 +350,9 @@ ProbeResult ProbeRename(const std::string& a, const std::string& b,
                    const std::string& text) {
     return Step(bounds, bounds.visibility, [&] {
       std::string w = WriteAndRename(from + ".tmp", from, text);
-      return w != "ok" ? w : "seen after " + WaitContent(to, text, bounds.visibility) + " ms";
+      return w != "ok" ? w
+                       : "seen after " +
+                             WaitContent(to, text, bounds.visibility) + " ms";
     });
   };
   std::string first = steps(pa, pb, "A"), second = steps(pb, pa, "B");
@@ -391,8 +395,9 @@ std::vector<ProbeResult> ProbeVisibility(const std::string& a,
   watcher->Send("created");
   std::optional<std::string> created =
       watcher->Read(bounds.step + bounds.visibility);
-  std::string gone =
-      Step(bounds, {}, [&] { return unlink(pa.c_str()) == 0 ? "ok" : "err " + ErrnoName(errno); });
+  std::string gone = Step(bounds, {}, [&] {
+    return unlink(pa.c_str()) == 0 ? "ok" : "err " + ErrnoName(errno);
+  });
   watcher->Send("deleted");
   std::optional<std::string> deleted =
       watcher->Read(bounds.step + bounds.visibility);

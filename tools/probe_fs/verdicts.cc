@@ -15,10 +15,10 @@ namespace {
 // A name missing here gets "skip", never a guess.
 const std::map<std::string, std::string>& ProbeOfImpl() {
   static const auto* m = new std::map<std::string, std::string>{
-      {"flock", "flock"},   {"zc", "flock"},     {"zc-simple", "flock"},
-      {"locket", "flock"},  {"posix", "fcntl"},  {"sqlite", "fcntl"},
-      {"ofd", "ofd"},       {"rw", "ofd"},       {"link", "link"},
-      {"mkdir", "mkdir"},   {"pidfile", "o_excl"}};
+      {"flock", "flock"},  {"zc", "flock"},      {"zc-simple", "flock"},
+      {"locket", "flock"}, {"posix", "fcntl"},   {"sqlite", "fcntl"},
+      {"ofd", "ofd"},      {"rw", "ofd"},        {"link", "link"},
+      {"mkdir", "mkdir"},  {"pidfile", "o_excl"}};
   return *m;
 }
 
@@ -48,8 +48,10 @@ ImplVerdict JudgeOne(const std::string& impl, const std::string& probe,
     v.verdict = "safe";
   } else if (w == "local") {
     v.verdict = "local";
-    v.evidence = "SILENTLY LOCAL: client B took the lock client A held, "
-                 "with no error. " + v.evidence;
+    v.evidence =
+        "SILENTLY LOCAL: client B took the lock client A held, "
+        "with no error. " +
+        v.evidence;
   } else if (w == "not_exclusive") {
     v.verdict = "unsafe";
   } else {
@@ -63,8 +65,7 @@ ImplVerdict JudgeOne(const std::string& impl, const std::string& probe,
           "link(2) is exclusive, but st_nlink after it is {}: the "
           "link-count recipe (i_am_locking, recovery of a lost LINK reply) "
           "cannot work. {}",
-          count == rows.end() ? "unknown" : count->second->outcome,
-          v.evidence);
+          count == rows.end() ? "unknown" : count->second->outcome, v.evidence);
     }
   }
   if (impl == "pidfile" && v.verdict == "safe")
