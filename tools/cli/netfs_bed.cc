@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -75,14 +77,41 @@ StatusOr<NetfsBed> OpenNetfsBed(const std::string& testbed,
   return bed;
 }
 
-std::string NetfsSkipReason(const NetfsBed& bed, const Scenario& sc) {
-  if (sc.netfs.clients > static_cast<int>(bed.roots.size()))
+std::string NetfsSkipReason(const std::optional<NetfsBed>& bed,
+                            const Scenario& sc) {
+  if (sc.netfs.clients == 0) return "";
+  if (!bed)
+    return "needs a network-filesystem test bed (lockstress run --netfs BED)";
+  if (sc.netfs.clients > static_cast<int>(bed->roots.size()))
     return fmt::format("needs {} clients; the {} test bed has {}",
-                       sc.netfs.clients, bed.name, bed.roots.size());
+                       sc.netfs.clients, bed->name, bed->roots.size());
   return "";
 }
 
+namespace {
+
+// After a cut, a client can take a few seconds to notice and reconnect
+// (GlusterFS: ENOTCONN for ~3 s after the heal, measured). Each case
+// starts only when every client answers. statfs(2) on a disconnected FUSE
+// mount fails at once (ENOTCONN) rather than blocking.
+Status WaitClientsAnswer(const NetfsBed& bed, std::chrono::seconds bound) {
+  auto until = std::chrono::steady_clock::now() + bound;
+  for (const std::string& root : bed.roots) {
+    struct statfs sf;
+    while (statfs(root.c_str(), &sf) != 0) {
+      if (std::chrono::steady_clock::now() > until)
+        return PosixError(ErrorKind::kError, "statfs", root, errno);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<NetfsCase> MakeNetfsCase(const NetfsBed& bed, const Scenario& sc) {
+  if (Status s = WaitClientsAnswer(bed, std::chrono::seconds(60)); !s.ok())
+    return s;
   StatusOr<std::unique_ptr<ScratchDir>> scratch =
       ScratchDir::Create(bed.roots[0], "lockstress-");
   if (!scratch.ok()) return scratch.status();

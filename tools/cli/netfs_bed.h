@@ -12,6 +12,7 @@
 #define LOCKSTRESS_TOOLS_CLI_NETFS_BED_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,10 @@ struct NetfsCase {
   NetfsRunSpec spec;
 };
 
-// "" when the scenario can run on the bed, else why not (a skip reason).
-std::string NetfsSkipReason(const NetfsBed& bed, const Scenario& scenario);
+// "" when the scenario can run (on the bed, if any), else why not (a skip
+// reason): a scenario with a [netfs] table needs a bed with enough clients.
+std::string NetfsSkipReason(const std::optional<NetfsBed>& bed,
+                            const Scenario& scenario);
 StatusOr<NetfsCase> MakeNetfsCase(const NetfsBed& bed,
                                   const Scenario& scenario);
 

@@ -146,6 +146,15 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << targets.status().message() << "\n";
     return 2;
   }
+  std::optional<NetfsBed> bed;
+  if (!o.netfs.empty()) {
+    StatusOr<NetfsBed> opened = OpenNetfsBed(o.testbed, o.netfs);
+    if (!opened.ok()) {
+      err << "lockstress run: " << opened.status().ToString() << "\n";
+      return 2;
+    }
+    bed = std::move(*opened);
+  }
   StatusOr<std::string> run_dir = MakeRunDir(o.out);
   if (!run_dir.ok()) {
     err << "lockstress run: " << run_dir.status().ToString() << "\n";
@@ -158,15 +167,6 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return 2;
   }
   fs::create_directories(*run_dir + "/logs");
-  std::optional<NetfsBed> bed;
-  if (!o.netfs.empty()) {
-    StatusOr<NetfsBed> opened = OpenNetfsBed(o.testbed, o.netfs);
-    if (!opened.ok()) {
-      err << "lockstress run: " << opened.status().ToString() << "\n";
-      return 2;
-    }
-    bed = std::move(*opened);
-  }
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
   results.options = o.check_options;
@@ -210,7 +210,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       if (t.stale_bound.count() > 0)
         c["stale_bound_ms"] = t.stale_bound.count();
       std::string missing = Missing(sc.required, t.features);
-      std::string netfs_skip = bed ? NetfsSkipReason(*bed, sc) : "";
+      std::string netfs_skip = NetfsSkipReason(bed, sc);
       if (!missing.empty() || !netfs_skip.empty()) {
         std::string why = !netfs_skip.empty()
                               ? netfs_skip

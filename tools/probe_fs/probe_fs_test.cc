@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -137,6 +138,36 @@ TEST(ProbeFs, WritesSectionsToResultsJson) {
   EXPECT_NE(text.str().find("\"id\": \"probe_fs\""), std::string::npos);
   EXPECT_NE(text.str().find("\"probe_fs_measurements\""), std::string::npos);
   EXPECT_NE(o.str().find("null       unsafe"), std::string::npos) << o.str();
+}
+
+// Through the binary: bad input is exit 2 with a message naming it, and no
+// run directory is left behind.
+int RunBinary(const std::string& args, std::string* out) {
+  std::string cmd =
+      std::string(LOCKSTRESS_BIN_DIR) + "/lockstress " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[1024];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out->append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(ProbeFs, BadInputThroughTheBinary) {
+  TempDir dir(fs::current_path().string());
+  std::string out;
+  EXPECT_EQ(RunBinary("probe-fs " + dir.path() + "/missing --out " +
+                          dir.path() + "/run",
+                      &out),
+            2);
+  EXPECT_NE(out.find(dir.path() + "/missing"), std::string::npos) << out;
+  out.clear();
+  EXPECT_EQ(
+      RunBinary("run --netfs nosuchfs --out " + dir.path() + "/run2", &out), 2);
+  EXPECT_NE(out.find("--netfs must be gluster, sshfs or smb"),
+            std::string::npos)
+      << out;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 }  // namespace
