@@ -48,7 +48,7 @@ std::vector<std::string> ForClient(const std::vector<std::string>& argv,
 }
 
 std::string RunBounded(const std::vector<std::string>& argv,
-                       std::chrono::seconds bound) {
+                       std::chrono::seconds bound, bool* timed_out) {
   if (argv.empty()) return "no command";
   std::vector<char*> args;
   for (const std::string& a : argv)
@@ -71,6 +71,7 @@ std::string RunBounded(const std::vector<std::string>& argv,
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
+      if (timed_out != nullptr) *timed_out = true;
       return fmt::format("{} took more than {} s (killed)", argv[0],
                          bound.count());
     }
@@ -125,7 +126,24 @@ void PlayNetCuts(
     heal.outcome = failed.empty() ? Outcome::kOk : Outcome::kErr;
     heal.kind = failed.empty() ? ErrorKind::kOk : ErrorKind::kError;
     heal.message = failed.empty() ? "healed" : failed;
-    record(std::move(heal));
+    record(heal);
+    // The client must answer again; stat(1) runs in its own process, so a
+    // hung mount blocks only that process (killed at the bound).
+    bool hung = false;
+    RunBounded({"stat", "-f", spec.client_dirs[static_cast<size_t>(client)]},
+               std::chrono::seconds(30), &hung);
+    if (hung && !spec.abort_argv.empty()) {
+      Event abort = heal;
+      abort.op = "abort";
+      abort.t0 = protocol::MonotonicNanos();
+      failed = RunBounded(ForClient(spec.abort_argv, client), kCommandBound);
+      abort.t1 = protocol::MonotonicNanos();
+      abort.message = failed.empty()
+                          ? "no answer 30 s after the heal: FUSE connection "
+                            "aborted"
+                          : failed;
+      record(std::move(abort));
+    }
   }
 }
 

@@ -33,6 +33,10 @@ struct NetfsRunSpec {
   std::vector<std::string> client_dirs;
   std::vector<NetCut> cuts;
   std::vector<std::string> cut_argv, cut_link_argv, heal_argv;
+  // Aborts the client's FUSE connection: run when the client's directory
+  // still does not answer 30 s after the heal (a request that would hang
+  // the harness); may be empty.
+  std::vector<std::string> abort_argv;
   // Per client: argv prefix that runs a worker on that client's host
   // (its network and UTS namespaces); may be empty.
   std::vector<std::vector<std::string>> worker_prefix;
@@ -50,14 +54,17 @@ std::vector<std::string> ForClient(const std::vector<std::string>& argv,
                                    int client);
 
 // Runs argv (stdout/stderr to /dev/null) and waits at most `bound`: "" on
-// exit 0, else what went wrong. Kills it past the bound.
+// exit 0, else what went wrong. Kills it past the bound (and then sets
+// *timed_out when given).
 std::string RunBounded(const std::vector<std::string>& argv,
-                       std::chrono::seconds bound);
+                       std::chrono::seconds bound, bool* timed_out = nullptr);
 
 // Plays spec.cuts: at each cut's offset, picks the worker (pick(cut,
 // index), -1 for none), cuts its client, records a nemesis event "cut",
 // waits the duration (or until the run stops), heals, records "heal". A
-// heal always follows a cut, even when the run is stopped.
+// heal always follows a cut, even when the run is stopped. When the client
+// does not answer 30 s after the heal, its FUSE connection is aborted
+// (event "abort"): blocked requests then fail instead of hanging the run.
 void PlayNetCuts(
     const NetfsRunSpec& spec, std::chrono::steady_clock::time_point start,
     const std::function<int(const NetCut&, std::size_t)>& pick,

@@ -69,8 +69,8 @@ TEST(NetfsScenario, BadTablesNameTheLine) {
       {"[netfs]\nclientz = 2\n", ":8:", "unknown key 'netfs.clientz'"},
       {"[netfs]\nclients = 0\n", ":8:", "clients"},
       {"[netfs]\n[[netfs.cut]]\nhow = \"unplug\"\n", ":9:", "how"},
-      {"[netfs]\n[[netfs.cut]]\ntarget = \"worker\"\nworker = 7\n", ":10:",
-       "worker"},
+      {"[netfs]\n[[netfs.cut]]\ntarget = \"worker\"\nworker = 7\n",
+       ":10:", "worker"},
   };
   for (const Case& c : cases) {
     testing::TempDir dir;

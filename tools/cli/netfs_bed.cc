@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -62,6 +63,7 @@ StatusOr<NetfsBed> OpenNetfsBed(const std::string& testbed,
   bed.base.cut_argv = {testbed, "cut", name, "{client}"};
   bed.base.cut_link_argv = {testbed, "cut", name, "{client}", "--link"};
   bed.base.heal_argv = {testbed, "heal", name, "{client}"};
+  bed.base.abort_argv = {testbed, "abort", name, "{client}"};
   for (size_t c = 0; c < roots->size(); ++c) {
     StatusOr<std::vector<std::string>> anchor =
         AskTestbed(testbed, fmt::format("anchor {} {}", name, c + 1));
@@ -141,17 +143,31 @@ StatusOr<NetfsCase> MakeNetfsCase(const NetfsBed& bed, const Scenario& sc) {
 
 Status AddNetfsSection(const std::string& results_json, const std::string& bed,
                        const Results& results) {
-  std::map<std::string, std::string> verdict;  // impl -> pass/fail/skip
-  std::vector<std::string> order;
+  // impl -> scenario -> pass/fail/skip (mutual_exclusion only).
+  std::map<std::string, std::map<std::string, std::string>> verdict;
+  std::vector<std::string> impls, scenarios;
   for (const CheckRecord& c : results.checks) {
-    if (verdict.emplace(c.impl, "skip").second) order.push_back(c.impl);
+    if (verdict.count(c.impl) == 0) impls.push_back(c.impl);
+    if (std::find(scenarios.begin(), scenarios.end(), c.scenario) ==
+        scenarios.end())
+      scenarios.push_back(c.scenario);
+    std::string& v = verdict[c.impl][c.scenario];
+    if (v.empty()) v = "skip";
     if (c.property != "mutual_exclusion") continue;
-    std::string& v = verdict[c.impl];
     if (c.status == "fail") v = "fail";
     if (c.status == "pass" && v == "skip") v = "pass";
   }
+  nlohmann::json columns = {"impl"};
+  for (const std::string& sc : scenarios) columns.push_back(bed + " " + sc);
   nlohmann::json rows = nlohmann::json::array();
-  for (const std::string& impl : order) rows.push_back({impl, verdict[impl]});
+  for (const std::string& impl : impls) {
+    nlohmann::json row = {impl};
+    for (const std::string& sc : scenarios) {
+      auto it = verdict[impl].find(sc);
+      row.push_back(it == verdict[impl].end() ? "skip" : it->second);
+    }
+    rows.push_back(row);
+  }
   std::ifstream in(results_json);
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded())
@@ -166,7 +182,7 @@ Status AddNetfsSection(const std::string& results_json, const std::string& bed,
         "(tools/netfs/testbed); pass: no case broke mutual "
         "exclusion (the witness counter on the export and the "
         "history's intervals); fail: some case did."},
-       {"columns", {"impl", bed}},
+       {"columns", columns},
        {"rows", rows}});
   return WriteFileAtomically(results_json, j.dump(2) + "\n");
 }

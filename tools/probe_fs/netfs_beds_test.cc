@@ -116,6 +116,20 @@ std::map<std::string, std::string> ProbeVerdicts(const Bed& bed,
   return v;
 }
 
+// Live processes whose command line mentions `what` (zombies excluded).
+int ProcessesMentioning(const std::string& what) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmd(e.path() / "cmdline");
+    std::string text((std::istreambuf_iterator<char>(cmd)),
+                     std::istreambuf_iterator<char>());
+    if (text.find(what) != std::string::npos) ++n;
+  }
+  return n;
+}
+
 class NetfsBeds : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -161,6 +175,29 @@ TEST_F(NetfsBeds, SmbLocksAreSilentlyLocalAndLinkIsRefused) {
   EXPECT_EQ(v["link"], "error");  // smbnetfs: link() is EPERM
   EXPECT_EQ(v["mkdir"], "safe");
   EXPECT_EQ(v["pidfile"], "safe");
+}
+
+// A crashed run leaves a bed behind (here: started twice, the first never
+// stopped, its daemons killed); the next start cleans it, and stop leaves
+// no namespace, mount or daemon.
+TEST_F(NetfsBeds, StaleBedIsCleanedAndStopLeavesNothing) {
+  {
+    Bed first("sshfs", "--cache off");
+    ASSERT_TRUE(first.started()) << first.log();
+    // Kill the server by its pid (as a crash would), leave the rest.
+    Shell("sh -c 'kill -9 $(cat /var/tmp/lockstress-netfs/sshfs/srv/sshd.pid)'",
+          10);
+    Bed second("sshfs", "--cache off");
+    ASSERT_TRUE(second.started()) << second.log();
+    EXPECT_NE(second.log().find("cleaning a stale sshfs test bed"),
+              std::string::npos)
+        << second.log();
+  }  // both guards stop the bed: the second stop must be a no-op
+  EXPECT_EQ(Shell("ip netns list | grep -c lockstress-sshfs-", 10).out, "0\n");
+  EXPECT_EQ(Shell("grep -c lockstress-netfs/sshfs /proc/mounts", 10).out,
+            "0\n");
+  EXPECT_EQ(ProcessesMentioning("lockstress-netfs/sshfs/"), 0);
+  EXPECT_FALSE(fs::exists("/var/tmp/lockstress-netfs/sshfs"));
 }
 
 // The GlusterFS split, quick form: the brick drops a silent client after
