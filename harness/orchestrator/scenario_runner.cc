@@ -95,7 +95,8 @@ class HandleClient {
         start_(start) {}
 
   void Run(const std::vector<PlannedOp>& ops) {
-    std::string lock_path = spec_.test_dir + "/lock";
+    std::string lock_path =
+        spec_.netfs.DirOf(worker_, spec_.test_dir) + "/lock";
     if (!Send({.verb = Verb::kOpen, .handle = name_, .path = lock_path},
               lock_path, spec_.request_margin)) {
       return;
@@ -145,7 +146,8 @@ class HandleClient {
       if (holds_++ == 0) slot_.holding++;
       if (verb == Verb::kAcquire && holds_ == 1) {
         Event w{.worker = worker_, .handle = name_, .pid = slot_.conn->pid()};
-        BumpWitness(spec_.test_dir + "/witness", &w);
+        BumpWitness(spec_.netfs.DirOf(worker_, spec_.test_dir) + "/witness",
+                    &w);
         state_.Record(std::move(w));
       }
       if (spec_.hostile) {  // what the lock is, while held (security)
@@ -272,8 +274,9 @@ void PlayNemesis(const RunSpec& spec, RunState& state,
 std::vector<std::string> WorkerArgv(const RunSpec& spec, std::size_t w) {
   // The faults' launcher command (namespaces, a seeded stale lock) when the
   // scenario has one for this worker.
-  std::vector<std::string> argv =
-      w < spec.worker_argvs.size() ? spec.worker_argvs[w] : spec.driver_argv;
+  std::vector<std::string> argv = spec.netfs.WorkerArgv(
+      static_cast<int>(w),
+      w < spec.worker_argvs.size() ? spec.worker_argvs[w] : spec.driver_argv);
   if (spec.hostile && spec.hostile->world_writable) argv = UmaskZeroArgv(argv);
   if (w < spec.worker_faults.size() && !spec.worker_faults[w].empty()) {
     std::string specs;
@@ -295,7 +298,7 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
                     .scenario = spec.scenario,
                     .seed = spec.seed,
                     .workers = static_cast<int>(spec.schedule.workers.size()),
-                    .witness = spec.test_dir + "/witness"};
+                    .witness = spec.netfs.DirOf(0, spec.test_dir) + "/witness"};
   if (Status s = CreateWitness(history.header.witness); !s.ok()) return s;
   RunState state(spec);
   std::vector<Event> planted;
@@ -351,6 +354,17 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
     }
   }
   std::thread nemesis([&] { PlayNemesis(spec, state, slots, start); });
+  std::thread cuts([&] {
+    NemesisChooser chooser(spec.seed + 1);
+    PlayNetCuts(
+        spec.netfs, start,
+        [&](const NetCut& c, std::size_t i) {
+          NemesisAction a{.target = c.target, .worker = c.worker};
+          return PickTarget(a, i, chooser, slots, state);
+        },
+        [&](Clock::time_point t) { return state.SleepUntil(t); },
+        [&](Event e) { state.Record(std::move(e)); });
+  });
   // Watch for the end of the clients or an interruption.
   while (running > 0) {
     if (interrupted != nullptr && *interrupted) {
@@ -363,6 +377,7 @@ StatusOr<History> RunSchedule(const RunSpec& spec,
   for (std::thread& t : clients) t.join();
   state.Stop();
   nemesis.join();
+  cuts.join();
   for (auto& s : slots) s->conn->Quit(Clock::now() + std::chrono::seconds(5));
   if (spec.hostile) state.Record(VictimAfter(spec.test_dir));
   for (auto& s : slots) {

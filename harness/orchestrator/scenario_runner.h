@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/orchestrator/netfs_run.h"
 #include "harness/scenario/crash_tables.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/history.h"
@@ -62,6 +63,9 @@ struct RunSpec {
   std::string hostile_lock_path;
   // Called for every event as it is recorded (progress); may be empty.
   std::function<void(const Event&)> on_event;
+  // Over a network filesystem: per-worker directories and network cuts
+  // (harness/orchestrator/netfs_run.h); inactive by default.
+  NetfsRunSpec netfs;
 };
 
 // Set-up and protocol errors (a driver that does not greet, greets wrongly

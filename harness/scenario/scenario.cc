@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <set>
 
+#include "harness/scenario/netfs_scenario.h"
+
 namespace lockstress {
 namespace {
 
@@ -246,10 +248,10 @@ void LoadExpect(const toml::table& e, Scenario& s) {
 }
 
 void Load(const toml::table& root, Scenario& s) {
-  OnlyKeys(root, {"name", "description", "requires", "properties", "topology",
-                  "timing", "mix", "step", "nemesis", "expect",
-                  "in_default_run", "stale", "namespaces", "fault", "clock",
-                  "hostile"});
+  OnlyKeys(root,
+           {"name", "description", "requires", "properties", "topology",
+            "timing", "mix", "step", "nemesis", "expect", "in_default_run",
+            "stale", "namespaces", "fault", "clock", "hostile", "netfs"});
   s.name = s.suite + "/" + Value<std::string>(root, "name").value_or(s.name);
   s.description = Value<std::string>(root, "description").value_or("");
   if (s.description.empty()) throw Bad{1, "description is required"};
@@ -281,6 +283,8 @@ void Load(const toml::table& root, Scenario& s) {
   if (const toml::table* m = Table(root, "mix")) LoadMix(*m, s);
   LoadSteps(root, s);
   LoadNemesis(root, s);
+  if (auto e = LoadNetfsTable(root, s.processes, &s.netfs))
+    throw Bad{e->line, e->message};
   if (const toml::table* e = Table(root, "expect")) LoadExpect(*e, s);
   if (auto bad = LoadFaultTables(root, s.faults)) {
     throw Bad{bad->line, bad->message};

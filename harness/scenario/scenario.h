@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario/fault_tables.h"
 #include "harness/scenario/crash_tables.h"
+#include "harness/scenario/fault_tables.h"
+#include "harness/scenario/netfs_scenario.h"
 #include "harness/scenario/schedule.h"
 #include "lockstress/capabilities.h"
 #include "lockstress/status.h"
@@ -54,6 +55,7 @@ struct Scenario {
   std::vector<ScriptedStep> steps;
   std::optional<OpMix> mix;
   std::vector<NemesisAction> nemesis;
+  NetfsScenario netfs;  // [netfs]: clients and network cuts
   std::chrono::milliseconds duration{0};
   std::chrono::milliseconds blocking_limit{8000};
   bool stress = false;  // --duration sets `duration`

@@ -28,8 +28,8 @@
 
 #include "harness/driver/driver_server.h"
 #include "harness/faults/fault_os.h"
-#include "harness/worker/stale_seeding.h"
 #include "harness/stress/stress_mode.h"
+#include "harness/worker/stale_seeding.h"
 #include "lockstress/registry.h"
 
 namespace {

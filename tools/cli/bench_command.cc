@@ -15,8 +15,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "reports/report.h"
 #include "lockstress/registry.h"
+#include "reports/report.h"
 #include "tools/cli/bench_section.h"
 #include "tools/cli/results.h"
 #include "tools/cli/run_dir.h"
@@ -237,8 +237,8 @@ int RunBench(const BenchOptions& o, const InterruptWatcher& interrupt,
   // The report shows the bench section (and any checks already there).
   StatusOr<std::string> page = report::WriteReport(*run_dir);
   if (!page.ok()) return give_up("the report: " + page.status().message());
-  out << fmt::format("lockstress bench: wrote {}, {}/bench/ and {}\n",
-                     results, *run_dir, *page);
+  out << fmt::format("lockstress bench: wrote {}, {}/bench/ and {}\n", results,
+                     *run_dir, *page);
   return 0;
 }
 

@@ -11,6 +11,8 @@
 //   lockstress report [--synthetic-ops N [--seed N]] RUN_DIR
 //   lockstress bench [--impl NAME,...] [--driver 'CMD']... [--dir DIR]
 //                    [--quick] [--out DIR] [--filter REGEX] [--repetitions N]
+//   lockstress probe-fs PATH [PATH2 ...] [--out DIR] [--step-bound S]
+//                  [--visibility-bound S]   (tools/probe_fs/)
 // Exit codes: 0 pass/skip, 1 a check failed, 2 usage/set-up/protocol error.
 #include <fmt/format.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "tools/cli/list_command.h"
 #include "tools/cli/run_command.h"
 #include "tools/cli/self_check.h"
+#include "tools/probe_fs/probe_fs_command.h"
 
 namespace {
 
@@ -154,6 +157,9 @@ int main(int argc, char** argv) {
   run->add_flag("--crash-points", run_options.crash_points,
                 "Crash a holder at every failpoint of each built-in in turn "
                 "and check what a survivor sees (docs/faults.md)");
+  run->add_option("--netfs", run_options.netfs,
+                  "Run in this running test bed (gluster, sshfs, smb; "
+                  "tools/netfs/testbed), workers spread over its clients");
   ToleranceOptions run_tolerances;
   run_tolerances.AddTo(run);
 
@@ -197,6 +203,24 @@ int main(int argc, char** argv) {
                     "Only rows matching this regex (Google Benchmark)");
   CLI::Option* repetitions_opt = bench->add_option(
       "--repetitions", repetitions, "Repeat every row N times (spread)");
+  lockstress::probe_fs::ProbeFsOptions probe_options;
+  int step_bound = 15, visibility_bound = 30;
+  CLI::App* probe_fs = app.add_subcommand(
+      "probe-fs",
+      "What a directory (seen through one or more clients) really "
+      "does for file locks");
+  probe_fs
+      ->add_option("PATH", probe_options.paths,
+                   "The directory; further paths: the same directory "
+                   "through other clients")
+      ->required();
+  probe_fs->add_option("--out", probe_options.out, "Run directory");
+  probe_fs->add_option("--step-bound", step_bound, "S one probe step may take")
+      ->check(CLI::Range(1, 600));
+  probe_fs
+      ->add_option("--visibility-bound", visibility_bound,
+                   "S a change may take to be seen through another client")
+      ->check(CLI::Range(1, 600));
 
   try {
     app.parse(argc, argv);
@@ -227,6 +251,12 @@ int main(int argc, char** argv) {
     return lockstress::cli::RunBench(bench_options, interrupt, std::cout,
                                      std::cerr);
   }
+  if (*probe_fs) {
+    probe_options.bounds.step = std::chrono::seconds(step_bound);
+    probe_options.bounds.visibility = std::chrono::seconds(visibility_bound);
+    return lockstress::probe_fs::RunProbeFs(probe_options, std::cout,
+                                            std::cerr);
+  }
   if (*run) {
     std::stringstream names(impl_list);
     for (std::string name; std::getline(names, name, ',');) {
@@ -243,6 +273,11 @@ int main(int argc, char** argv) {
     if (*duration_opt) run_options.duration_s = duration;
     run_options.scenarios_dir = ScenariosDir();
     run_options.worker = WorkerPath();
+    const char* testbed = getenv("LOCKSTRESS_TESTBED");
+    run_options.testbed =
+        testbed != nullptr
+            ? testbed
+            : std::string(LOCKSTRESS_SOURCE_DIR) + "/tools/netfs/testbed";
     run_options.argv.assign(argv, argv + argc);
     run_options.adapters = Adapters();
     if (run_options.crash_points) {

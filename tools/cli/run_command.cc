@@ -21,6 +21,7 @@
 #include "reports/report.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/check_options.h"
+#include "tools/cli/netfs_bed.h"
 #include "tools/cli/results.h"
 #include "tools/cli/run_dir.h"
 
@@ -259,6 +260,15 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << targets.status().message() << "\n";
     return 2;
   }
+  std::optional<NetfsBed> bed;
+  if (!o.netfs.empty()) {
+    StatusOr<NetfsBed> opened = OpenNetfsBed(o.testbed, o.netfs);
+    if (!opened.ok()) {
+      err << "lockstress run: " << opened.status().ToString() << "\n";
+      return 2;
+    }
+    bed = std::move(*opened);
+  }
   StatusOr<std::string> run_dir = MakeRunDir(o.out);
   if (!run_dir.ok()) {
     err << "lockstress run: " << run_dir.status().ToString() << "\n";
@@ -325,10 +335,12 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
                          FindImpl(t.label) != nullptr &&
                          FindImpl(t.label)->write_stale != nullptr,
           .impl = t.label};
-      std::string why = missing.empty()
-                            ? FaultSkipReason(sc.faults, fault_target)
-                            : "requires " + missing + ", which " + t.label +
-                                  " does not declare";
+      std::string why = NetfsSkipReason(bed, sc);
+      if (why.empty() && !missing.empty()) {
+        why =
+            "requires " + missing + ", which " + t.label + " does not declare";
+      }
+      if (why.empty()) why = FaultSkipReason(sc.faults, fault_target);
       if (!why.empty()) {
         for (const std::string& p : sc.properties) {
           results.checks.push_back(
@@ -340,8 +352,18 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           out << fmt::format("{} {}: skip ({})\n", t.label, sc.name, why);
         continue;
       }
+      std::optional<NetfsCase> netfs_case;
+      if (bed) {
+        StatusOr<NetfsCase> made = MakeNetfsCase(*bed, sc);
+        if (!made.ok()) {
+          err << "lockstress run: " << made.status().ToString() << "\n";
+          return 2;
+        }
+        netfs_case = std::move(*made);
+      }
       StatusOr<std::unique_ptr<ScratchDir>> scratch =
-          ScratchDir::Create(scratch_parent, "lockstress-");
+          netfs_case ? std::move(netfs_case->scratch)
+                     : ScratchDir::Create(scratch_parent, "lockstress-");
       if (!scratch.ok()) {
         err << "lockstress run: " << scratch.status().ToString() << "\n";
         return 2;
@@ -365,6 +387,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
           spec.test_dir + "/lock");
       if (sc.faults.stale) spec.stale_event = sc.faults.Describe();
       ApplyFaults(sc, t.entry, spec);
+      if (netfs_case) spec.netfs = netfs_case->spec;
       spec.on_event = [&](const Event&) {
         if (tty && ++ops % 25 == 0) {
           out << fmt::format("\r[{}/{}] {} {}: {} ops, {}\x1b[K", done, total,
@@ -432,6 +455,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       {"seed", results.seed},
       {"check_options", CheckOptionsToJson(o.check_options)},
       {"cases", cases}};
+  if (bed) results.sections.push_back(NetfsSection(bed->name, results));
   Status wrote =
       WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
   if (!wrote.ok()) {

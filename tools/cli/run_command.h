@@ -51,6 +51,10 @@ struct RunOptions {
   bool crash_points = false;
   // The command line as given, recorded in results.json's environment.
   std::vector<std::string> argv;
+  // --netfs BED: run in that running network-filesystem test bed, workers
+  // spread over its clients (tools/cli/netfs_bed.h); testbed: its script.
+  std::string netfs;
+  std::string testbed;
 };
 
 // "conformance/basic" -> "conformance_basic": one path component.

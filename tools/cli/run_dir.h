@@ -11,7 +11,7 @@
 
 namespace lockstress::cli {
 
-// The absolute path of the run directory.
+// Creates it and returns its absolute path.
 StatusOr<std::string> MakeRunDir(const std::string& out);
 
 }  // namespace lockstress::cli

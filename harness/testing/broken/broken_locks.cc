@@ -9,8 +9,7 @@ const std::vector<BrokenLock>& AllBrokenLocks() {
       LateTimeout(),         NonblockingWaits(),
       LyingIsLocked(),       PosixThreads(),
       QueryDropsPosixLock(), StaleNeverRecovers(),
-      PidStaleBreaker(),
-      FollowsSymlink(),
+      PidStaleBreaker(),     FollowsSymlink(),
   };
   return *all;
 }
