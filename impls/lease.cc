@@ -49,7 +49,17 @@
 // Process death: a holder on this host, boot and PID namespace is judged
 // dead at once (its PID is gone, a zombie, or another process); anywhere
 // else its lease runs out: stale_recovery within LeaseTiming::StaleBound().
+//
+// Stale state (ImplEntry::write_stale, lockstress/stale_state.h): the
+// shared writer acquires with a lease object whose identity is edited to
+// the seeded owner (lease_seed.h: boot id, PID namespace) and whose
+// heartbeat never beats (a dead holder refreshes nothing, and a spoiled
+// record must stay spoiled until the seeder exits).
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -62,26 +72,32 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lease_files.h"
 #include "impls/core/lease_heartbeat.h"
+#include "impls/core/lease_seed.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
 #include "impls/core/nfs_link.h"
 #include "impls/core/stale_judge.h"
+#include "impls/core/stale_writer.h"
 #include "impls/lease_test_helper.h"
 
 namespace lockstress {
 namespace {
+
+// Who this process says it is, from what it read (stale seeding only).
+using IdentityEdit = std::function<ProcessIdentity(ProcessIdentity)>;
 
 // Thread safety: one object, one thread at a time (mechanism.h); the
 // heartbeat thread it starts shares nothing mutable with it.
 class LeaseMechanism final : public Mechanism {
  public:
   LeaseMechanism(const LockOptions& options, const std::string& lock_path,
-                 LeaseTiming timing)
+                 LeaseTiming timing, IdentityEdit edit_identity = nullptr)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
         claim_path_(lock_path + ".break"),
         timing_(timing),
+        edit_identity_(std::move(edit_identity)),
         files_(os_, lock_path) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
@@ -196,6 +212,7 @@ class LeaseMechanism final : public Mechanism {
   void RefreshIdentity() {
     if (!judges_ || self_.pid != os_.Getpid()) {
       self_ = ReadProcessIdentity(os_);
+      if (edit_identity_) self_ = edit_identity_(std::move(self_));
       judges_ = std::make_unique<Judges>(os_, files_.SideName(self_, "probe"),
                                          timing_);
     } else {
@@ -274,6 +291,7 @@ class LeaseMechanism final : public Mechanism {
   const std::string lock_path_;
   const std::string claim_path_;
   const LeaseTiming timing_;
+  const IdentityEdit edit_identity_;
   LeaseFiles files_;
   ProcessIdentity self_;
   std::unique_ptr<Judges> judges_;
@@ -326,12 +344,40 @@ std::unique_ptr<Lock> MakeLeaseLockForTest(const LockOptions& options,
                                         timing);
 }
 
+namespace {
+
+std::string LeaseRecordFile(const std::string& path) { return path + ".lock"; }
+
+// The dead holder of `seed` (see the top of this file).
+Status WriteStaleLease(const StaleSeed& seed) {
+  LeaseTiming dead;
+  dead.heartbeat = std::chrono::hours(24);  // never, before the seeder exits
+  const pid_t writer = ::getpid();
+  IdentityEdit owner = [seed, writer](ProcessIdentity read) {
+    return SeededIdentity(seed, writer, std::move(read));
+  };
+  return AbandonHeldLock(
+      [&](const LockOptions& options) {
+        return MakeLockObject<LeaseMechanism>(DefaultLeaseInfo(), options,
+                                              LeaseRecordFile(options.path),
+                                              dead, owner);
+      },
+      seed,
+      [](const std::string& path, StaleRecord record) {
+        return SpoilRecordFile(LeaseRecordFile(path), record);
+      });
+}
+
+}  // namespace
+
 ImplEntry LeaseLockEntry() {
-  return {DefaultLeaseInfo(), [](const LockOptions& options) {
-            return MakeLockObject<LeaseMechanism>(DefaultLeaseInfo(), options,
-                                                  options.path + ".lock",
-                                                  LeaseTiming{});
-          }};
+  ImplEntry entry{DefaultLeaseInfo(), [](const LockOptions& options) {
+                    return MakeLockObject<LeaseMechanism>(
+                        DefaultLeaseInfo(), options,
+                        LeaseRecordFile(options.path), LeaseTiming{});
+                  }};
+  entry.write_stale = WriteStaleLease;
+  return entry;
 }
 
 }  // namespace lockstress
