@@ -153,9 +153,18 @@ class LeaseMechanism final : public Mechanism {
     }
     os_.Failpoint("lease/release_after_rename");
     struct stat moved {};
-    const bool ours =
-        os_.Lstat(away.c_str(), &moved) == 0 && SameInode(moved, held->lock.st);
+    int seen = LstatRetried(away, &moved);
+    const int seen_errno = seen == 0 ? 0 : errno;
+    const bool ours = seen == 0 && SameInode(moved, held->lock.st);
     held->lock.fd.reset();  // closed before the last unlink (NFS silly rename)
+    if (seen != 0 && seen_errno != ENOENT) {
+      // Cannot tell whose file we moved: put it back (link never replaces)
+      // and say so. If it was ours, it names this live process: stale
+      // until break_lock, as the contract allows after an UnlockError.
+      (void)os_.Link(away.c_str(), lock_path_.c_str());
+      (void)os_.Unlink(away.c_str());
+      return LockPathError(ErrorKind::kUnlockError, "lstat", away, seen_errno);
+    }
     if (!ours) {
       (void)os_.Link(away.c_str(), lock_path_.c_str());  // never replaces
       (void)os_.Unlink(away.c_str());
@@ -242,6 +251,17 @@ class LeaseMechanism final : public Mechanism {
     }
     held_ = std::move(held);
     return Status::Ok();
+  }
+
+  // lstat, tried again after an error that says nothing about the file
+  // (EINTR, EIO, ...): a bounded 3 times. ENOENT is an answer.
+  int LstatRetried(const std::string& path, struct stat* st) {
+    int r = -1;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      r = os_.Lstat(path.c_str(), st);
+      if (r == 0 || errno == ENOENT) break;
+    }
+    return r;
   }
 
   Status Retaken() const {
