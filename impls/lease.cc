@@ -49,7 +49,17 @@
 // Process death: a holder on this host, boot and PID namespace is judged
 // dead at once (its PID is gone, a zombie, or another process); anywhere
 // else its lease runs out: stale_recovery within LeaseTiming::StaleBound().
+//
+// Stale state (ImplEntry::write_stale, lockstress/stale_state.h): the
+// shared writer acquires with a lease object whose identity is edited to
+// the seeded owner (lease_seed.h: boot id, PID namespace) and whose
+// heartbeat never beats (a dead holder refreshes nothing, and a spoiled
+// record must stay spoiled until the seeder exits).
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -62,26 +72,32 @@
 #include "impls/core/impl_entries.h"
 #include "impls/core/lease_files.h"
 #include "impls/core/lease_heartbeat.h"
+#include "impls/core/lease_seed.h"
 #include "impls/core/lock_files.h"
 #include "impls/core/lock_object.h"
 #include "impls/core/lock_path_state.h"
 #include "impls/core/nfs_link.h"
 #include "impls/core/stale_judge.h"
+#include "impls/core/stale_writer.h"
 #include "impls/lease_test_helper.h"
 
 namespace lockstress {
 namespace {
+
+// Who this process says it is, from what it read (stale seeding only).
+using IdentityEdit = std::function<ProcessIdentity(ProcessIdentity)>;
 
 // Thread safety: one object, one thread at a time (mechanism.h); the
 // heartbeat thread it starts shares nothing mutable with it.
 class LeaseMechanism final : public Mechanism {
  public:
   LeaseMechanism(const LockOptions& options, const std::string& lock_path,
-                 LeaseTiming timing)
+                 LeaseTiming timing, IdentityEdit edit_identity = nullptr)
       : os_(options.os != nullptr ? *options.os : Os::Default()),
         lock_path_(lock_path),
         claim_path_(lock_path + ".break"),
         timing_(timing),
+        edit_identity_(std::move(edit_identity)),
         files_(os_, lock_path) {}
 
   StatusOr<TryResult> TryAcquire(LockMode /*mode*/) override {
@@ -137,9 +153,18 @@ class LeaseMechanism final : public Mechanism {
     }
     os_.Failpoint("lease/release_after_rename");
     struct stat moved {};
-    const bool ours =
-        os_.Lstat(away.c_str(), &moved) == 0 && SameInode(moved, held->lock.st);
+    int seen = LstatRetried(away, &moved);
+    const int seen_errno = seen == 0 ? 0 : errno;
+    const bool ours = seen == 0 && SameInode(moved, held->lock.st);
     held->lock.fd.reset();  // closed before the last unlink (NFS silly rename)
+    if (seen != 0 && seen_errno != ENOENT) {
+      // Cannot tell whose file we moved: put it back (link never replaces)
+      // and say so. If it was ours, it names this live process: stale
+      // until break_lock, as the contract allows after an UnlockError.
+      (void)os_.Link(away.c_str(), lock_path_.c_str());
+      (void)os_.Unlink(away.c_str());
+      return LockPathError(ErrorKind::kUnlockError, "lstat", away, seen_errno);
+    }
     if (!ours) {
       (void)os_.Link(away.c_str(), lock_path_.c_str());  // never replaces
       (void)os_.Unlink(away.c_str());
@@ -196,6 +221,7 @@ class LeaseMechanism final : public Mechanism {
   void RefreshIdentity() {
     if (!judges_ || self_.pid != os_.Getpid()) {
       self_ = ReadProcessIdentity(os_);
+      if (edit_identity_) self_ = edit_identity_(std::move(self_));
       judges_ = std::make_unique<Judges>(os_, files_.SideName(self_, "probe"),
                                          timing_);
     } else {
@@ -225,6 +251,17 @@ class LeaseMechanism final : public Mechanism {
     }
     held_ = std::move(held);
     return Status::Ok();
+  }
+
+  // lstat, tried again after an error that says nothing about the file
+  // (EINTR, EIO, ...): a bounded 3 times. ENOENT is an answer.
+  int LstatRetried(const std::string& path, struct stat* st) {
+    int r = -1;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      r = os_.Lstat(path.c_str(), st);
+      if (r == 0 || errno == ENOENT) break;
+    }
+    return r;
   }
 
   Status Retaken() const {
@@ -274,6 +311,7 @@ class LeaseMechanism final : public Mechanism {
   const std::string lock_path_;
   const std::string claim_path_;
   const LeaseTiming timing_;
+  const IdentityEdit edit_identity_;
   LeaseFiles files_;
   ProcessIdentity self_;
   std::unique_ptr<Judges> judges_;
@@ -326,12 +364,40 @@ std::unique_ptr<Lock> MakeLeaseLockForTest(const LockOptions& options,
                                         timing);
 }
 
+namespace {
+
+std::string LeaseRecordFile(const std::string& path) { return path + ".lock"; }
+
+// The dead holder of `seed` (see the top of this file).
+Status WriteStaleLease(const StaleSeed& seed) {
+  LeaseTiming dead;
+  dead.heartbeat = std::chrono::hours(24);  // never, before the seeder exits
+  const pid_t writer = ::getpid();
+  IdentityEdit owner = [seed, writer](ProcessIdentity read) {
+    return SeededIdentity(seed, writer, std::move(read));
+  };
+  return AbandonHeldLock(
+      [&](const LockOptions& options) {
+        return MakeLockObject<LeaseMechanism>(DefaultLeaseInfo(), options,
+                                              LeaseRecordFile(options.path),
+                                              dead, owner);
+      },
+      seed,
+      [](const std::string& path, StaleRecord record) {
+        return SpoilRecordFile(LeaseRecordFile(path), record);
+      });
+}
+
+}  // namespace
+
 ImplEntry LeaseLockEntry() {
-  return {DefaultLeaseInfo(), [](const LockOptions& options) {
-            return MakeLockObject<LeaseMechanism>(DefaultLeaseInfo(), options,
-                                                  options.path + ".lock",
-                                                  LeaseTiming{});
-          }};
+  ImplEntry entry{DefaultLeaseInfo(), [](const LockOptions& options) {
+                    return MakeLockObject<LeaseMechanism>(
+                        DefaultLeaseInfo(), options,
+                        LeaseRecordFile(options.path), LeaseTiming{});
+                  }};
+  entry.write_stale = WriteStaleLease;
+  return entry;
 }
 
 }  // namespace lockstress

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "harness/launcher/ns_launch.h"
 #include "harness/orchestrator/scenario_runner.h"
 #include "harness/orchestrator/scratch_dir.h"
 #include "lockstress/registry.h"
@@ -102,6 +103,9 @@ std::vector<CrashRole> CrashRoles(const ImplInfo& info) {
     roles.push_back(CrashRole::kTaker);
   }
   if (info.features.has(Feature::kBreak)) roles.push_back(CrashRole::kBreaker);
+  if (info.features.has(Feature::kStaleRecovery)) {
+    roles.push_back(CrashRole::kRemoteTaker);
+  }
   return roles;
 }
 
@@ -114,8 +118,10 @@ std::string_view CrashRoleName(CrashRole role) {
     case CrashRole::kTaker:
       return "taker";
     case CrashRole::kBreaker:
-    default:
       return "breaker";
+    case CrashRole::kRemoteTaker:
+    default:
+      return "remote taker";
   }
 }
 
@@ -140,8 +146,10 @@ CrashCase CrashPointCase(const ImplInfo& info, milliseconds bound,
     first.push_back({.kind = PlannedOp::Kind::kSleep, .sleep = hold});
   }
   first.push_back(Op(PlannedOp::Kind::kRelease));
-  milliseconds survivor_at = kSurvivorStart;
-  if (role == CrashRole::kTaker || role == CrashRole::kBreaker) {
+  // A long holder's crash is known only at its release (crash_points.h).
+  milliseconds survivor_at = kSurvivorStart + hold;
+  if (role == CrashRole::kTaker || role == CrashRole::kBreaker ||
+      role == CrashRole::kRemoteTaker) {
     // Worker 0 dies holding (the nemesis, at 100 ms); worker 1, armed,
     // takes the stale lock over (acquire) or breaks it, and crashes there.
     first.insert(first.begin() + 1, {.kind = PlannedOp::Kind::kSleep,
@@ -323,6 +331,23 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
         CrashVerdict v;
         std::string left, tried;
         for (CrashRole role : CrashRoles(info)) {
+          std::vector<std::vector<std::string>> argvs;
+          if (role == CrashRole::kRemoteTaker) {
+            std::string why = NamespaceSupport(false, true);
+            if (!why.empty()) {
+              tried += std::string(tried.empty() ? "" : ", ") +
+                       "not as remote taker: " + why;
+              continue;
+            }
+            LaunchPlan remote{.hostname = kRemoteHolderHost,
+                              .command = {o.worker, "--impl", info.name}};
+            argvs = {
+                {(fs::path(o.worker).parent_path() / "lockstress-ns-launch")
+                     .string()}};
+            for (std::string& a : LaunchArgs(remote)) {
+              argvs[0].push_back(std::move(a));
+            }
+          }
           StatusOr<std::unique_ptr<ScratchDir>> scratch =
               ScratchDir::Create(scratch_parent, "lockstress-");
           if (!scratch.ok()) {
@@ -338,6 +363,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
                        .schedule = c.schedule,
                        .test_dir = (*scratch)->path(),
                        .log_dir = logs};
+          spec.worker_argvs = std::move(argvs);  // w0 on another host
           spec.worker_faults.resize(c.schedule.workers.size());
           spec.worker_faults[c.armed] = {
               fmt::format("failpoint={},action={}", point, action)};

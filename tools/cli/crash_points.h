@@ -8,12 +8,23 @@
 //
 //   holder       worker 0 (armed): acquire(0); release  - crashes at P
 //   long holder  ... holding for its stale bound (0.5..3 s) in between, for
-//                steps that happen only while held (a lease's heartbeat)
+//                steps that happen only while held (a lease's heartbeat);
+//                its survivor starts after the hold: a crash in a step of
+//                its own thread finds the worker idle, and the harness
+//                learns of it only at the next request (the release), so
+//                before that the history cannot tell a dead holder from a
+//                live one
 //   taker        worker 0 takes the lock and is SIGKILLed (nemesis, 100 ms);
 //                worker 1 (armed) takes the stale lock over at 200 ms:
 //                acquire(recovery bound)      (with stale_recovery)
 //   breaker      the same, but worker 1 breaks it: break; acquire(0)
 //                                                  (with break)
+//   remote taker the taker's schedule, with worker 0 on another host name
+//                (its own UTS namespace, lockstress-ns-launch): worker 1
+//                judges the dead holder by what it can see from another
+//                host (a lease's clock probe); with stale_recovery, last
+//                (it waits out a lease), and only where namespaces can be
+//                made (else not tried, and said so)
 //   survivor     the last worker, after the crash: is_locked; acquire
 //                (waiting up to the bound with stale_recovery); release;
 //                with break: break; acquire(0); release
@@ -48,7 +59,15 @@ namespace lockstress::cli {
 // When the survivor starts, after a holder's crash.
 inline constexpr std::chrono::milliseconds kSurvivorStart{300};
 
-enum class CrashRole : unsigned char { kHolder, kLongHolder, kTaker, kBreaker };
+enum class CrashRole : unsigned char {
+  kHolder,
+  kLongHolder,
+  kTaker,
+  kBreaker,
+  kRemoteTaker,
+};
+// The host name of the remote taker's holder.
+inline constexpr char kRemoteHolderHost[] = "w0.lockstress.test";
 // The roles worth trying for `info`, in order.
 std::vector<CrashRole> CrashRoles(const ImplInfo& info);
 std::string_view CrashRoleName(CrashRole role);

@@ -62,9 +62,18 @@ TEST(CrashPointsTest, ScheduleFollowsTheDeclaredFeatures) {
   EXPECT_EQ(CrashRoles(Info("link")),
             (std::vector<CrashRole>{CrashRole::kHolder, CrashRole::kLongHolder,
                                     CrashRole::kBreaker}));
-  EXPECT_EQ(CrashRoles(Info("flock")),
-            (std::vector<CrashRole>{CrashRole::kHolder, CrashRole::kLongHolder,
-                                    CrashRole::kTaker}));
+  EXPECT_EQ(
+      CrashRoles(Info("flock")),
+      (std::vector<CrashRole>{CrashRole::kHolder, CrashRole::kLongHolder,
+                              CrashRole::kTaker, CrashRole::kRemoteTaker}));
+  // A long holder's survivor starts after the hold, when a crash in the
+  // holder's own thread (a heartbeat) is known to the history.
+  ImplInfo lease = Info("flock");
+  lease.stale_bound = std::chrono::milliseconds(4500);
+  CrashCase longer = CrashPointCase(lease, bound, CrashRole::kLongHolder);
+  ASSERT_FALSE(longer.schedule.workers[1][0].empty());
+  EXPECT_EQ(longer.schedule.workers[1][0][0].at,
+            kSurvivorStart + std::chrono::milliseconds(3000));
 }
 
 TEST(CrashPointsTest, StaleRecoveryMustFreeTheLock) {
