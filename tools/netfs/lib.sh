@@ -172,7 +172,14 @@ net_down() {
     while [ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && [ $tries -lt 50 ]; do
       sleep 0.1; tries=$((tries + 1))
     done
-    ip netns delete "$ns" 2>/dev/null || note "could not delete netns $ns"
+    # A namespace whose last process is still exiting can refuse deletion
+    # for a moment: retry, bounded.
+    tries=0
+    until ip netns delete "$ns" 2>/dev/null; do
+      tries=$((tries + 1))
+      if [ $tries -ge 20 ]; then note "could not delete netns $ns"; break; fi
+      sleep 0.2
+    done
   done
   # A veth can only be left in the root namespace by a start that died
   # between creating and moving it.
