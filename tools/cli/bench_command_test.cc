@@ -112,7 +112,7 @@ TEST(BenchCommand, QuickRunWritesGoogleBenchmarkJsonAndTheSection) {
   EXPECT_TRUE(names.count("driver/do-nothing"));
   EXPECT_TRUE(names.count("harness-stress/flock"));
 
-  // The section in results.json (interfaces §1).
+  // The section in results.json (docs/report.md).
   json results = json::parse(Slurp(cwd.File("run/results.json")));
   EXPECT_EQ(results["version"], 1);
   ASSERT_TRUE(results["sections"].is_array());

@@ -19,7 +19,7 @@ struct BenchFile {
 };
 
 // {"id":"bench","title":...,"kind":"table","note":...,"columns":[...],
-//  "rows":[...],"chart":{...}} (interfaces §1).
+//  "rows":[...],"chart":{...}} (docs/report.md).
 nlohmann::json BenchSection(const std::vector<BenchFile>& files);
 
 // "contended/flock/procs:4/cs_us:10/iterations:1/manual_time" ->

@@ -5,7 +5,7 @@
 //
 // Prints the measurements (a matrix: probe x client pair) and a verdict per
 // built-in implementation with its evidence, and writes a run directory
-// whose results.json has "sections" (docs/helper interfaces §1): `probe_fs`
+// whose results.json has "sections" (docs/report.md): `probe_fs`
 // (the verdicts) and `probe_fs_measurements`, plus a `probe_fs` object with
 // the filesystem type, mount options and raw results.
 //

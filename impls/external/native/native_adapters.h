@@ -1,7 +1,7 @@
 // The native adapters: outside command-line tools and C/C++ lock libraries
 // behind the Lock interface, served over the driver protocol by
 // bin/lockstress-native-driver --adapter NAME (main.cc). Each has a
-// manifest impls/external/<NAME>.toml (docs: helper interfaces §3).
+// manifest impls/external/<NAME>.toml (docs/external-adapters.md).
 //
 //   flock-tool      flock(1), util-linux          flock_tool_lock.cc
 //   dotlockfile     dotlockfile(1), liblockfile-bin lockfile_tool_lock.cc
