@@ -5,22 +5,16 @@
 #include <string_view>
 
 #include "harness/faults/fault_spec.h"
+#include "harness/scenario/toml_reader.h"
 
 namespace lockstress {
 namespace {
 
-std::int64_t LineOf(const toml::node& n) {
-  return static_cast<std::int64_t>(n.source().begin.line);
-}
+using toml_reader::LineOf;
 
 void OnlyKeys(const toml::table& t,
               std::initializer_list<std::string_view> keys) {
-  for (auto&& [k, v] : t) {
-    if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-      throw CrashTableError{static_cast<std::int64_t>(k.source().begin.line),
-                            "unknown key '" + std::string(k.str()) + "'"};
-    }
-  }
+  toml_reader::OnlyKeys<CrashTableError>(t, keys);
 }
 
 // Which worker a table is for: its `worker` key, or -1 (every worker).

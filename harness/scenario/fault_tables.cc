@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "harness/scenario/toml_reader.h"
+
 namespace lockstress {
 namespace {
 
@@ -12,18 +14,11 @@ struct Bad {
   std::string message;
 };
 
-std::int64_t LineOf(const toml::node& n) {
-  return static_cast<std::int64_t>(n.source().begin.line);
-}
+using toml_reader::LineOf;
 
 void OnlyKeys(const toml::table& t,
               std::initializer_list<std::string_view> keys) {
-  for (auto&& [k, v] : t) {
-    if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-      throw Bad{static_cast<std::int64_t>(k.source().begin.line),
-                "unknown key '" + std::string(k.str()) + "'"};
-    }
-  }
+  toml_reader::OnlyKeys<Bad>(t, keys);
 }
 
 template <typename T>
@@ -50,12 +45,8 @@ std::string OneOf(const toml::table& t, std::string_view key, std::string dflt,
   return *v;
 }
 
-const toml::table* Table(const toml::table& root, std::string_view key) {
-  const toml::node* n = root.get(key);
-  if (n == nullptr) return nullptr;
-  if (!n->is_table())
-    throw Bad{LineOf(*n), std::string(key) + " must be a table"};
-  return n->as_table();
+const toml::table* Table(const toml::table& t, std::string_view key) {
+  return toml_reader::Table<Bad>(t, key);
 }
 
 void Load(const toml::table& root, FaultTables& out) {

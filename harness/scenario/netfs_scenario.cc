@@ -2,7 +2,11 @@
 
 #include <toml++/toml.h>
 
+#include <initializer_list>
 #include <set>
+#include <string_view>
+
+#include "harness/scenario/toml_reader.h"
 
 namespace lockstress {
 namespace {
@@ -12,16 +16,11 @@ struct Bad {
   std::string message;
 };
 
-std::int64_t LineOf(const toml::node& n) {
-  return static_cast<std::int64_t>(n.source().begin.line);
-}
+using toml_reader::LineOf;
 
-void OnlyKeys(const toml::table& t, const std::set<std::string_view>& keys) {
-  for (auto&& [k, v] : t) {
-    if (keys.count(k.str()) == 0)
-      throw Bad{static_cast<std::int64_t>(k.source().begin.line),
-                "unknown key 'netfs." + std::string(k.str()) + "'"};
-  }
+void OnlyKeys(const toml::table& t,
+              std::initializer_list<std::string_view> keys) {
+  toml_reader::OnlyKeys<Bad>(t, keys, "netfs.");
 }
 
 std::int64_t Int(const toml::table& t, std::string_view key, std::int64_t dflt,

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "harness/scenario/netfs_scenario.h"
+#include "harness/scenario/toml_reader.h"
 
 namespace lockstress {
 namespace {
@@ -19,26 +20,15 @@ struct Bad {
   std::string message;
 };
 
-std::int64_t LineOf(const toml::node& n) {
-  return static_cast<std::int64_t>(n.source().begin.line);
-}
+using toml_reader::LineOf;
 
 void OnlyKeys(const toml::table& t,
               std::initializer_list<std::string_view> keys) {
-  for (auto&& [k, v] : t) {
-    if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-      throw Bad{static_cast<std::int64_t>(k.source().begin.line),
-                "unknown key '" + std::string(k.str()) + "'"};
-    }
-  }
+  toml_reader::OnlyKeys<Bad>(t, keys);
 }
 
 const toml::table* Table(const toml::table& t, std::string_view key) {
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return nullptr;
-  if (!n->is_table())
-    throw Bad{LineOf(*n), std::string(key) + " must be a table"};
-  return n->as_table();
+  return toml_reader::Table<Bad>(t, key);
 }
 
 template <typename T>
