@@ -8,12 +8,13 @@
 #ifndef LOCKSTRESS_HARNESS_SCENARIO_TOML_READER_H_
 #define LOCKSTRESS_HARNESS_SCENARIO_TOML_READER_H_
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
-#include <toml++/toml.h>
 
 namespace lockstress::toml_reader {
 

@@ -415,6 +415,24 @@ TEST(Cli, BadScenarioExits2WithFileAndLine) {
       << run.Stderr();
 }
 
+TEST(Cli, BadDirExits2AndLeavesNoRunDirectory) {
+  testing::TempDir dir;
+  for (const char* mode : {"", "--crash-points"}) {
+    std::vector<std::string> args = {
+        "run",   "--impl",       "flock", "--dir", dir.File("missing"),
+        "--out", dir.File("out")};
+    if (*mode != '\0') args.push_back(mode);
+    Lockstress run(dir, args);
+    EXPECT_EQ(run.Wait(), 2) << mode;
+    EXPECT_NE(run.Stderr().find("--dir '" + dir.File("missing") +
+                                "' is not a directory"),
+              std::string::npos)
+        << run.Stderr();
+    EXPECT_FALSE(fs::exists(dir.File("out"))) << mode;
+    EXPECT_FALSE(fs::exists(dir.File("lockstress-runs"))) << mode;
+  }
+}
+
 TEST(Cli, InterruptKillsWorkersAndRemovesScratch) {
   testing::TempDir dir;
   std::string scen = Scenario(dir, "one", kOneAcquire);

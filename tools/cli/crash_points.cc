@@ -285,17 +285,10 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
     err << "lockstress run: " << impls.status().message() << "\n";
     return 2;
   }
-  StatusOr<std::string> run_dir = MakeRunDir(o.out);
-  if (!run_dir.ok()) {
-    err << "lockstress run: " << run_dir.status().ToString() << "\n";
-    return 2;
-  }
-  std::string scratch_parent = o.dir.empty() ? *run_dir : o.dir;
-  if (!fs::is_directory(scratch_parent)) {
-    err << fmt::format("lockstress run: --dir '{}' is not a directory\n",
-                       o.dir);
-    return 2;
-  }
+  std::optional<RunPlace> place = PrepareRunPlace(o, err);
+  if (!place) return 2;
+  const std::string& run_dir = place->run_dir;
+  const std::string& scratch_parent = place->scratch_parent;
   Results results;
   results.seed = o.seed.value_or(0);
   results.options = o.check_options;
@@ -309,7 +302,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
   out << fmt::format(
       "lockstress run --crash-points: {} case(s), run "
       "directory {}\n",
-      total, *run_dir);
+      total, run_dir);
   for (const ImplEntry* e : *impls) {
     const ImplInfo& info = e->info;
     if (info.failpoints.empty()) {
@@ -323,7 +316,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
           return 2;
         }
         std::string scenario = "crash_points/" + point + "/" + action;
-        std::string logs = fmt::format("{}/logs/{}/{}", *run_dir, info.name,
+        std::string logs = fmt::format("{}/logs/{}/{}", run_dir, info.name,
                                        FlatName(scenario));
         fs::create_directories(logs);
         // The first role in which the armed worker reaches the point.
@@ -385,8 +378,8 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
         if (v.crashed_in.empty()) v.detail += " (tried as " + tried + ")";
         std::string rel =
             fmt::format("histories/{}/{}.jsonl", info.name, FlatName(scenario));
-        fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
-        if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
+        fs::create_directories(fs::path(run_dir + "/" + rel).parent_path());
+        if (Status s = WriteHistory(run_dir + "/" + rel, *history); !s.ok()) {
           err << "lockstress run: " << s.ToString() << "\n";
           return 2;
         }
@@ -415,7 +408,7 @@ int RunCrashPoints(const RunOptions& o, const InterruptWatcher& interrupt,
         {"impl", "failpoint", "crash", "crashed in", "survivor saw",
          "recovered by", "left", "verdict"}},
        {"rows", rows}});
-  return FinishRun(results, *run_dir, o.junit, out, err);
+  return FinishRun(results, run_dir, o.junit, out, err);
 }
 
 }  // namespace lockstress::cli

@@ -269,18 +269,11 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     }
     bed = std::move(*opened);
   }
-  StatusOr<std::string> run_dir = MakeRunDir(o.out);
-  if (!run_dir.ok()) {
-    err << "lockstress run: " << run_dir.status().ToString() << "\n";
-    return 2;
-  }
-  std::string scratch_parent = o.dir.empty() ? *run_dir : o.dir;
-  if (!fs::is_directory(scratch_parent)) {
-    err << fmt::format("lockstress run: --dir '{}' is not a directory\n",
-                       o.dir);
-    return 2;
-  }
-  fs::create_directories(*run_dir + "/logs");
+  std::optional<RunPlace> place = PrepareRunPlace(o, err);
+  if (!place) return 2;
+  const std::string& run_dir = place->run_dir;
+  const std::string& scratch_parent = place->scratch_parent;
+  fs::create_directories(run_dir + "/logs");
   Results results;
   results.seed = o.seed ? *o.seed : std::random_device{}();
   results.options = o.check_options;
@@ -307,9 +300,9 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
     return s;
   };
   out << fmt::format("lockstress run: {} case(s), seed {}, run directory {}\n",
-                     total, results.seed, *run_dir);
+                     total, results.seed, run_dir);
   for (Target& t : *targets) {
-    if (Status s = Probe(t, *run_dir + "/logs"); !s.ok()) {
+    if (Status s = Probe(t, run_dir + "/logs"); !s.ok()) {
       err << "lockstress run: " << s.message() << "\n";
       return 2;
     }
@@ -369,7 +362,7 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
         return 2;
       }
       std::string logs =
-          fmt::format("{}/logs/{}/{}", *run_dir, t.label, Flat(sc.name));
+          fmt::format("{}/logs/{}/{}", run_dir, t.label, Flat(sc.name));
       fs::create_directories(logs);
       std::size_t ops = 0;
       RunSpec spec{.impl = t.label,
@@ -403,8 +396,8 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       }
       std::string rel =
           fmt::format("histories/{}/{}.jsonl", t.label, Flat(sc.name));
-      fs::create_directories(fs::path(*run_dir + "/" + rel).parent_path());
-      if (Status s = WriteHistory(*run_dir + "/" + rel, *history); !s.ok()) {
+      fs::create_directories(fs::path(run_dir + "/" + rel).parent_path());
+      if (Status s = WriteHistory(run_dir + "/" + rel, *history); !s.ok()) {
         err << "lockstress run: " << s.ToString() << "\n";
         return 2;
       }
@@ -457,12 +450,28 @@ int RunRun(const RunOptions& o, const InterruptWatcher& interrupt,
       {"cases", cases}};
   if (bed) results.sections.push_back(NetfsSection(bed->name, results));
   Status wrote =
-      WriteFileAtomically(*run_dir + "/run.json", index.dump(2) + "\n");
+      WriteFileAtomically(run_dir + "/run.json", index.dump(2) + "\n");
   if (!wrote.ok()) {
     err << "lockstress run: " << wrote.ToString() << "\n";
     return 2;
   }
-  return FinishRun(results, *run_dir, o.junit, out, err);
+  return FinishRun(results, run_dir, o.junit, out, err);
+}
+
+std::optional<RunPlace> PrepareRunPlace(const RunOptions& o,
+                                        std::ostream& err) {
+  // Refused before the run directory is made: a bad option leaves nothing.
+  if (!o.dir.empty() && !fs::is_directory(o.dir)) {
+    err << fmt::format("lockstress run: --dir '{}' is not a directory\n",
+                       o.dir);
+    return std::nullopt;
+  }
+  StatusOr<std::string> made = MakeRunDir(o.out);
+  if (!made.ok()) {
+    err << "lockstress run: " << made.status().ToString() << "\n";
+    return std::nullopt;
+  }
+  return RunPlace{*made, o.dir.empty() ? *made : o.dir};
 }
 
 int FinishRun(const Results& results, const std::string& run_dir,

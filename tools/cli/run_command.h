@@ -60,6 +60,18 @@ struct RunOptions {
 // "conformance/basic" -> "conformance_basic": one path component.
 std::string FlatName(std::string name);
 
+// Where a run writes: its run directory (--out, or a new one under
+// ./lockstress-runs) and the parent of its scratch directories (--dir, or
+// the run directory). A --dir that is not a directory is refused before the
+// run directory is made. On error it says why on `err` and returns nullopt
+// (the caller exits 2).
+struct RunPlace {
+  std::string run_dir;
+  std::string scratch_parent;
+};
+std::optional<RunPlace> PrepareRunPlace(const RunOptions& options,
+                                        std::ostream& err);
+
 // The end of every run: writes RUN_DIR/results.json (and the JUnit file when
 // `junit` is set), prints the summary and writes RUN_DIR/index.html. Returns
 // the exit code: results.ExitCode(), or 2 when a file could not be written.
